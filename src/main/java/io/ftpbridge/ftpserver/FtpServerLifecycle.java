@@ -1,0 +1,198 @@
+package io.ftpbridge.ftpserver;
+
+import io.ftpbridge.storage.StorageService;
+import io.ftpbridge.users.UserService;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.ftpserver.ConnectionConfigFactory;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServer;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.command.CommandFactoryFactory;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpStatistics;
+import org.apache.ftpserver.ftplet.Ftplet;
+import org.apache.ftpserver.impl.DefaultFtpServer;
+import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.listener.Listener;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfigurationFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The embedded Apache MINA FtpServer, started and stopped with the application context. MINA is
+ * wired here only; accounts come from {@link UserService}, files from {@link StorageService}.
+ */
+@Component
+public class FtpServerLifecycle implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(FtpServerLifecycle.class);
+    private static final String LISTENER = "default";
+
+    private final FtpProperties properties;
+    private final UserService users;
+    private final StorageService storage;
+    private final MeterRegistry meters;
+    private volatile FtpServer server;
+    private volatile int port;
+
+    public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters) {
+        this.properties = properties;
+        this.users = users;
+        this.storage = storage;
+        this.meters = meters;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        FtpServer created = build();
+        try {
+            created.start();
+        } catch (FtpException e) {
+            throw new IllegalStateException("FTP server could not start on port " + properties.port() + ": " + e.getMessage(), e);
+        }
+        server = created;
+        port = listener().getPort();
+        bindMetrics();
+        log.info("FTP server listening: port={} bindAddress={} passivePorts={} passiveExternalAddress={} tls={} active={}",
+                port, properties.bindAddress() == null ? "*" : properties.bindAddress(), properties.passivePorts(),
+                properties.passiveExternalAddress() == null ? "-" : properties.passiveExternalAddress(),
+                properties.tls().mode(), properties.activeEnabled());
+    }
+
+    private FtpServer build() {
+        DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+        data.setPassivePorts(properties.passivePorts().replace(" ", ""));
+        if (properties.passiveExternalAddress() != null && !properties.passiveExternalAddress().isBlank()) {
+            data.setPassiveExternalAddress(properties.passiveExternalAddress());
+        }
+        if (properties.bindAddress() != null && !properties.bindAddress().isBlank()) {
+            data.setPassiveAddress(properties.bindAddress());
+        }
+        data.setActiveEnabled(properties.activeEnabled());
+        data.setActiveIpCheck(properties.activeIpCheck());
+        data.setIdleTime((int) Math.max(1, properties.idleTimeout().toSeconds()));
+
+        ListenerFactory listener = new ListenerFactory();
+        listener.setPort(properties.port());
+        if (properties.bindAddress() != null && !properties.bindAddress().isBlank()) {
+            listener.setServerAddress(properties.bindAddress());
+        }
+        listener.setIdleTimeout((int) Math.max(1, properties.idleTimeout().toSeconds()));
+        FtpProperties.Tls tls = properties.tls();
+        if (tls.mode() != FtpProperties.TlsMode.NONE) {
+            SslConfigurationFactory ssl = new SslConfigurationFactory();
+            ssl.setKeystoreFile(tls.keystore().toFile());
+            ssl.setKeystoreType(tls.keystoreType());
+            if (tls.keystorePassword() != null) {
+                ssl.setKeystorePassword(tls.keystorePassword());
+            }
+            if (tls.keyPassword() != null) {
+                ssl.setKeyPassword(tls.keyPassword());
+            }
+            listener.setSslConfiguration(ssl.createSslConfiguration());
+            listener.setImplicitSsl(tls.mode() == FtpProperties.TlsMode.IMPLICIT);
+            data.setImplicitSsl(tls.requireDataProtection() || tls.mode() == FtpProperties.TlsMode.IMPLICIT);
+        }
+        listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+
+        ConnectionConfigFactory connections = new ConnectionConfigFactory();
+        connections.setAnonymousLoginEnabled(false);
+        connections.setMaxLogins(properties.maxConnections());
+        connections.setMaxThreads(0);
+        connections.setMaxLoginFailures(3);
+        connections.setLoginFailureDelay((int) properties.loginFailures().delay().toMillis());
+
+        CommandFactoryFactory commands = new CommandFactoryFactory();
+        commands.addCommand("STOR", new UploadCommand(false));
+        commands.addCommand("APPE", new UploadCommand(true));
+        commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
+
+        FtpServerFactory factory = new FtpServerFactory();
+        factory.addListener(LISTENER, listener.createListener());
+        factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
+        factory.setFileSystem(new StorageFileSystemFactory(storage));
+        factory.setConnectionConfig(connections.createConnectionConfig());
+        factory.setCommandFactory(commands.createCommandFactory());
+        Map<String, Ftplet> ftplets = Map.of("guard", new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC()));
+        factory.setFtplets(ftplets);
+        return factory.createServer();
+    }
+
+    private void bindMetrics() {
+        FtpStatistics stats = statistics();
+        FunctionCounter.builder("ftpbridge.ftp.logins", stats, s -> s.getTotalLoginNumber()).tag("result", "ok")
+                .description("successful FTP logins").register(meters);
+        FunctionCounter.builder("ftpbridge.ftp.logins", stats, s -> s.getTotalFailedLoginNumber()).tag("result", "failed")
+                .description("refused FTP logins").register(meters);
+        FunctionCounter.builder("ftpbridge.ftp.bytes", stats, s -> s.getTotalUploadSize()).tag("direction", "in")
+                .baseUnit("bytes").description("bytes uploaded to the FTP server").register(meters);
+        FunctionCounter.builder("ftpbridge.ftp.bytes", stats, s -> s.getTotalDownloadSize()).tag("direction", "out")
+                .baseUnit("bytes").description("bytes downloaded from the FTP server").register(meters);
+        FunctionCounter.builder("ftpbridge.ftp.uploads", stats, s -> s.getTotalUploadNumber())
+                .description("files uploaded over FTP").register(meters);
+        FunctionCounter.builder("ftpbridge.ftp.downloads", stats, s -> s.getTotalDownloadNumber())
+                .description("files downloaded over FTP").register(meters);
+        Gauge.builder("ftpbridge.ftp.sessions", this, l -> l.isRunning() ? l.sessions().size() : 0)
+                .description("open FTP control connections").register(meters);
+    }
+
+    @Override
+    public synchronized void stop() {
+        FtpServer running = server;
+        if (running != null) {
+            running.stop();
+            server = null;
+            log.info("FTP server stopped: port={}", port);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null && !server.isStopped();
+    }
+
+    @Override
+    public int getPhase() {
+        // start after the web server and the database, stop before them
+        return Integer.MAX_VALUE - 100;
+    }
+
+    /** The bound control port (the real one when configured as 0). */
+    public int port() {
+        return port;
+    }
+
+    public FtpProperties properties() {
+        return properties;
+    }
+
+    /** The open control connections. */
+    public Set<FtpIoSession> sessions() {
+        FtpServer running = server;
+        return running == null ? Set.of() : listener().getActiveSessions();
+    }
+
+    public FtpStatistics statistics() {
+        return ((DefaultFtpServer) server).getServerContext().getFtpStatistics();
+    }
+
+    private Listener listener() {
+        return ((DefaultFtpServer) server).getListener(LISTENER);
+    }
+
+    List<String> passivePortList() {
+        return List.of(properties.passivePorts());
+    }
+}

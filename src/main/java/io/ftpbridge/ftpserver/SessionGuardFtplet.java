@@ -1,0 +1,159 @@
+package io.ftpbridge.ftpserver;
+
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.Permission;
+import io.ftpbridge.storage.UserFileSystem;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpReply;
+import org.apache.ftpserver.ftplet.FtpRequest;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-session bookkeeping MINA leaves to ftplets: slows and then refuses an address that keeps
+ * failing to log in, refuses listings the mount does not allow (MINA would send an empty one),
+ * and remembers each session's last command for the sessions API.
+ */
+final class SessionGuardFtplet extends DefaultFtplet {
+
+    static final String LAST_COMMAND = "ftpbridge.lastCommand";
+
+    private static final Logger log = LoggerFactory.getLogger(SessionGuardFtplet.class);
+
+    private record Failures(int count, Instant lockedUntil) {
+    }
+
+    private final FtpProperties.LoginFailures policy;
+    private final Clock clock;
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+
+    SessionGuardFtplet(FtpProperties.LoginFailures policy, Clock clock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    @Override
+    public FtpletResult onConnect(FtpSession session) throws FtpException {
+        String address = address(session);
+        Failures current = failures.get(address);
+        if (current != null && current.lockedUntil() != null) {
+            if (current.lockedUntil().isAfter(clock.instant())) {
+                log.info("FTP connection refused: address={} reason=too many failed logins", address);
+                session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                        "Too many failed logins from your address; try again later."));
+                return FtpletResult.DISCONNECT;
+            }
+            failures.remove(address);
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    @Override
+    public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
+        String command = request.getCommand();
+        session.setAttribute(LAST_COMMAND, command.equals("PASS") ? "PASS ****" : request.getRequestLine());
+        switch (command) {
+            case "PASS" -> delayAfterFailures(session);
+            case "LIST", "NLST", "MLSD" -> {
+                return refuseUnlistable(session, request);
+            }
+            default -> {
+            }
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    @Override
+    public FtpletResult afterCommand(FtpSession session, FtpRequest request, FtpReply reply) throws FtpException {
+        if (!request.getCommand().equals("PASS") || reply == null) {
+            return FtpletResult.DEFAULT;
+        }
+        String address = address(session);
+        if (reply.getCode() == FtpReply.REPLY_230_USER_LOGGED_IN) {
+            failures.remove(address);
+        } else if (reply.getCode() == FtpReply.REPLY_530_NOT_LOGGED_IN) {
+            Failures updated = failures.merge(address, new Failures(1, null),
+                    (old, one) -> new Failures(old.count() + 1, null));
+            if (updated.count() >= policy.maxAttempts()) {
+                failures.put(address, new Failures(updated.count(), clock.instant().plus(policy.lockout())));
+                log.warn("FTP address locked out: address={} failures={} for={}", address, updated.count(), policy.lockout());
+                return FtpletResult.DISCONNECT;
+            }
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    private void delayAfterFailures(FtpSession session) {
+        Failures current = failures.get(address(session));
+        if (current == null || policy.delay().isZero()) {
+            return;
+        }
+        long millis = Math.min(policy.delay().toMillis() * current.count(), 10_000);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private FtpletResult refuseUnlistable(FtpSession session, FtpRequest request) throws FtpException {
+        if (!(session.getFileSystemView() instanceof StorageFileSystemView view)) {
+            return FtpletResult.DEFAULT;
+        }
+        String target = listTarget(request.getArgument());
+        String path;
+        try {
+            path = UserFileSystem.normalize(view.getWorkingDirectory().getAbsolutePath(), target);
+            String last = path.substring(path.lastIndexOf('/') + 1);
+            if (last.contains("*") || last.contains("?")) {
+                path = UserFileSystem.normalize(path, "..");
+            }
+        } catch (InvalidPathException e) {
+            path = null;
+        }
+        if (path != null && view.fileSystem().statOrNull(path) == null) {
+            session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
+                    path + ": No such file or directory."));
+            return FtpletResult.SKIP;
+        }
+        if (path == null || !view.fileSystem().allows(path, Permission.LIST)) {
+            log.info("FTP listing refused: user={} path={}", session.getUser().getName(), path);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
+                    (path == null ? target : path) + ": Permission denied."));
+            return FtpletResult.SKIP;
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    /** The path a LIST-style argument names, leaving out options such as {@code -la}. */
+    private static String listTarget(String argument) {
+        if (argument == null) {
+            return "";
+        }
+        StringBuilder path = new StringBuilder();
+        for (String token : argument.trim().split(" ")) {
+            if (path.isEmpty() && token.startsWith("-")) {
+                continue;
+            }
+            if (!path.isEmpty()) {
+                path.append(' ');
+            }
+            path.append(token);
+        }
+        return path.toString();
+    }
+
+    private static String address(FtpSession session) {
+        InetSocketAddress client = session.getClientAddress();
+        return client == null || client.getAddress() == null ? "?" : client.getAddress().getHostAddress();
+    }
+}

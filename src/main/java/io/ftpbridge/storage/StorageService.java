@@ -1,0 +1,393 @@
+package io.ftpbridge.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one place that turns a folder-relative path into a real file, enforces quotas and opens
+ * streams. FTP (through {@link UserFileSystem}) and REST both call it, so a path or quota rule
+ * exists once.
+ */
+@Service
+public class StorageService {
+
+    /** Prefix of in-progress uploads; hidden from listings and usage. */
+    static final String TEMP_PREFIX = ".ftpbridge-upload-";
+
+    private static final Logger log = LoggerFactory.getLogger(StorageService.class);
+
+    private final Path root;
+    private final List<Path> allowedRoots;
+
+    public StorageService(StorageProperties properties) throws IOException {
+        this.root = properties.root().toAbsolutePath().normalize();
+        Files.createDirectories(root);
+        List<Path> roots = new ArrayList<>();
+        roots.add(root);
+        properties.allowedRoots().forEach(r -> roots.add(r.toAbsolutePath().normalize()));
+        this.allowedRoots = List.copyOf(roots);
+    }
+
+    public Path storageRoot() {
+        return root;
+    }
+
+    /** Where a folder without an explicit location keeps its files. */
+    public Path defaultLocation(String folderName) {
+        return root.resolve(folderName);
+    }
+
+    /**
+     * Checks an administrator-chosen location: absolute, normalised and under an allowed root.
+     */
+    public Path checkLocation(String location) {
+        Path path;
+        try {
+            path = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidPathException(location, "location is not a valid path");
+        }
+        if (!path.isAbsolute() || location.contains("\0")) {
+            throw new InvalidPathException(location, "location must be an absolute path");
+        }
+        Path normalized = path.normalize();
+        if (!normalized.equals(path) && !normalized.toString().equals(location.replaceAll("/+$", ""))) {
+            throw new InvalidPathException(location, "location must not contain '.' or '..' segments");
+        }
+        if (allowedRoots.stream().noneMatch(normalized::startsWith)) {
+            throw new InvalidPathException(location, "location must lie under one of " + allowedRoots);
+        }
+        return normalized;
+    }
+
+    /** Creates a folder's storage directory if it is not there yet. */
+    public void ensureExists(FolderStorage folder) throws IOException {
+        Files.createDirectories(folder.root());
+    }
+
+    /**
+     * Splits a folder-relative path into its names. Empty and {@code .} segments are dropped;
+     * {@code ..}, NUL, control characters and backslashes are refused.
+     */
+    public static List<String> segments(String path) {
+        if (path == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String segment : path.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                throw new InvalidPathException(path, "path must not contain '..'");
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                if (c < 0x20 || c == 0x7f || c == '\\') {
+                    throw new InvalidPathException(path, "path contains a forbidden character");
+                }
+            }
+            if (segment.startsWith(TEMP_PREFIX)) {
+                throw new InvalidPathException(path, "path names a reserved file");
+            }
+            names.add(segment);
+        }
+        return names;
+    }
+
+    /**
+     * Resolves a folder-relative path to a real path that is guaranteed to be inside the folder,
+     * also after following symbolic links.
+     */
+    public Path resolve(FolderStorage folder, String relativePath) throws IOException {
+        List<String> names = segments(relativePath);
+        Path folderRoot = realRoot(folder);
+        Path target = folderRoot;
+        for (String name : names) {
+            target = target.resolve(name);
+        }
+        if (!target.normalize().startsWith(folderRoot)) {
+            throw new InvalidPathException(relativePath, "path leaves the folder");
+        }
+        Path existing = target;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new InvalidPathException(relativePath, "path leaves the folder");
+        }
+        Path real;
+        try {
+            real = existing.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new InvalidPathException(relativePath, "path goes through a dangling link");
+        }
+        if (!real.startsWith(folderRoot)) {
+            log.warn("Refused path escaping folder: folder={} path={} real={}", folder.name(), relativePath, real);
+            throw new InvalidPathException(relativePath, "path leaves the folder");
+        }
+        return target;
+    }
+
+    private Path realRoot(FolderStorage folder) throws IOException {
+        Files.createDirectories(folder.root());
+        return folder.root().toRealPath();
+    }
+
+    public FileEntry stat(FolderStorage folder, String relativePath) throws IOException {
+        Path path = resolve(folder, relativePath);
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        return toEntry(name, attrs);
+    }
+
+    public List<FileEntry> list(FolderStorage folder, String relativePath) throws IOException {
+        Path dir = resolve(folder, relativePath);
+        if (!Files.isDirectory(dir)) {
+            throw Files.exists(dir) ? new NotADirectoryException(relativePath) : new NoSuchFileException(relativePath);
+        }
+        List<FileEntry> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX)) {
+                    continue;
+                }
+                try {
+                    entries.add(toEntry(name, Files.readAttributes(child, BasicFileAttributes.class)));
+                } catch (NoSuchFileException raced) {
+                    // removed (or a dangling link) while listing: not part of the listing
+                }
+            }
+        }
+        entries.sort(Comparator.comparing(FileEntry::name));
+        return entries;
+    }
+
+    private static FileEntry toEntry(String name, BasicFileAttributes attrs) {
+        FileEntry.Type type = attrs.isDirectory() ? FileEntry.Type.DIRECTORY : FileEntry.Type.FILE;
+        return new FileEntry(name, type, attrs.isDirectory() ? 0 : attrs.size(), attrs.lastModifiedTime().toInstant());
+    }
+
+    /** Opens a regular file for reading from {@code offset}. */
+    public InputStream openRead(FolderStorage folder, String relativePath, long offset) throws IOException {
+        Path path = resolve(folder, relativePath);
+        if (Files.isDirectory(path)) {
+            throw new NotAFileException(relativePath);
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            if (offset > 0) {
+                channel.position(offset);
+            }
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return Channels.newInputStream(channel);
+    }
+
+    /**
+     * Starts an upload. The quota is checked now for the file count and while writing for the
+     * bytes; a write that would pass it throws {@link QuotaExceededException}.
+     */
+    public UploadStream beginUpload(FolderStorage folder, String relativePath, UploadMode mode, long offset)
+            throws IOException {
+        if (segments(relativePath).isEmpty()) {
+            throw new InvalidPathException(relativePath, "an upload needs a file name");
+        }
+        Path target = resolve(folder, relativePath);
+        if (Files.isDirectory(target)) {
+            throw new NotAFileException(relativePath);
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new NoSuchFileException(relativePath, null, "parent directory does not exist");
+        }
+        boolean exists = Files.exists(target);
+        long existing = exists ? Files.size(target) : 0;
+        if (mode == UploadMode.RESUME && offset > existing) {
+            throw new RestartOffsetException(relativePath, offset, existing);
+        }
+        long limit = Long.MAX_VALUE;
+        if (folder.quotaBytes() > 0 || folder.quotaFiles() > 0) {
+            Usage usage = usage(folder);
+            if (folder.quotaFiles() > 0 && !exists && usage.files() + 1 > folder.quotaFiles()) {
+                throw new QuotaExceededException(folder.name(),
+                        "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+            }
+            if (folder.quotaBytes() > 0) {
+                long kept = switch (mode) {
+                    case REPLACE -> 0;
+                    case RESUME -> offset;
+                    case APPEND -> existing;
+                };
+                limit = folder.quotaBytes() - usage.bytes() + existing - kept;
+                if (limit < 0) {
+                    throw new QuotaExceededException(folder.name(),
+                            "folder '%s' is over its quota of %d bytes".formatted(folder.name(), folder.quotaBytes()));
+                }
+            }
+        }
+        if (mode == UploadMode.REPLACE) {
+            Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new UploadStream(folder, relativePath, target, temp, channel, existing, exists, limit);
+        }
+        FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (mode == UploadMode.RESUME) {
+                channel.position(offset);
+            } else {
+                channel.position(channel.size());
+            }
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new UploadStream(folder, relativePath, target, null, channel, existing, exists, limit);
+    }
+
+    public void mkdir(FolderStorage folder, String relativePath) throws IOException {
+        if (segments(relativePath).isEmpty()) {
+            throw new FileAlreadyExistsException(relativePath);
+        }
+        Path dir = resolve(folder, relativePath);
+        Files.createDirectory(dir);
+    }
+
+    /** Deletes a file, or a directory (its content too only when {@code recursive}). */
+    public void delete(FolderStorage folder, String relativePath, boolean recursive) throws IOException {
+        if (segments(relativePath).isEmpty()) {
+            throw new InvalidPathException(relativePath, "the folder's root cannot be deleted");
+        }
+        Path path = resolve(folder, relativePath);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(relativePath);
+        }
+        if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> walk = Files.walk(path)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        } else {
+            Files.delete(path);
+        }
+    }
+
+    /** Deletes a regular file only (FTP DELE). */
+    public void deleteFile(FolderStorage folder, String relativePath) throws IOException {
+        Path path = resolve(folder, relativePath);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotAFileException(relativePath);
+        }
+        delete(folder, relativePath, false);
+    }
+
+    /** Deletes an empty directory only (FTP RMD). */
+    public void deleteDirectory(FolderStorage folder, String relativePath) throws IOException {
+        Path path = resolve(folder, relativePath);
+        if (Files.exists(path) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NotADirectoryException(relativePath);
+        }
+        delete(folder, relativePath, false);
+    }
+
+    /** Renames within one folder; the target must not exist. */
+    public void rename(FolderStorage folder, String from, String to) throws IOException {
+        if (segments(from).isEmpty() || segments(to).isEmpty()) {
+            throw new InvalidPathException(from, "the folder's root cannot be renamed");
+        }
+        Path source = resolve(folder, from);
+        Path target = resolve(folder, to);
+        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(from);
+        }
+        if (target.startsWith(source) && !target.equals(source)) {
+            throw new InvalidPathException(to, "a directory cannot be moved into itself");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(to);
+        }
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes a folder's whole storage directory. */
+    public void deleteAll(FolderStorage folder) throws IOException {
+        if (!Files.exists(folder.root(), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder.root())) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Walks the folder and counts its regular files and their bytes. */
+    public Usage usage(FolderStorage folder) throws IOException {
+        if (!Files.isDirectory(folder.root())) {
+            return new Usage(0, 0);
+        }
+        long[] totals = new long[2];
+        Files.walkFileTree(folder.root(), new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    totals[0] += attrs.size();
+                    totals[1]++;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return new Usage(totals[0], totals[1]);
+    }
+
+    /** The path names a directory where a file is needed. */
+    public static class NotAFileException extends IOException {
+        public NotAFileException(String path) {
+            super(path + ": is a directory");
+        }
+    }
+
+    /** The path names a file where a directory is needed. */
+    public static class NotADirectoryException extends IOException {
+        public NotADirectoryException(String path) {
+            super(path + ": is not a directory");
+        }
+    }
+
+    /** A restart offset beyond the end of the file being resumed. */
+    public static class RestartOffsetException extends IOException {
+        public RestartOffsetException(String path, long offset, long size) {
+            super("%s: restart offset %d is beyond its size %d".formatted(path, offset, size));
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.ftpbridge.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bytes of one upload on their way to disk. {@link #commit()} makes them the file's content
+ * (a replacing upload is moved into place atomically); {@link #abort(boolean)} either keeps what
+ * arrived (so an FTP client can resume with REST) or rolls the file back to what it was.
+ * Closing without either commits.
+ */
+public final class UploadStream extends OutputStream {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadStream.class);
+
+    private final FolderStorage folder;
+    private final String relativePath;
+    private final Path target;
+    private final Path temp;
+    private final FileChannel channel;
+    private final long originalLength;
+    private final boolean existed;
+    private final long limit;
+    private long written;
+    private boolean finished;
+
+    UploadStream(FolderStorage folder, String relativePath, Path target, Path temp, FileChannel channel,
+                 long originalLength, boolean existed, long limit) {
+        this.folder = folder;
+        this.relativePath = relativePath;
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+        this.originalLength = originalLength;
+        this.existed = existed;
+        this.limit = limit;
+    }
+
+    /** Bytes written by this upload so far. */
+    public long written() {
+        return written;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (len > limit - written) {
+            throw new QuotaExceededException(folder.name(),
+                    "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        written += len;
+    }
+
+    /** Makes the uploaded bytes the file's content. */
+    public void commit() throws IOException {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (temp == null) {
+            channel.truncate(channel.position());
+        }
+        channel.close();
+        if (temp != null) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /**
+     * Ends a failed upload.
+     *
+     * @param keepPartial keep the bytes that arrived (an FTP transfer broken off), or put the
+     *                    file back as it was (quota exceeded, a REST upload broken off)
+     */
+    public void abort(boolean keepPartial) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (temp == null && keepPartial) {
+                channel.truncate(channel.position());
+            }
+            channel.close();
+            if (temp != null) {
+                if (keepPartial) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    Files.deleteIfExists(temp);
+                }
+            } else if (!keepPartial) {
+                if (existed) {
+                    try (FileChannel rollback = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                        rollback.truncate(originalLength);
+                    }
+                } else {
+                    Files.deleteIfExists(target);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not clean up aborted upload: folder={} path={} error={}", folder.name(), relativePath, e.toString());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        commit();
+    }
+}

@@ -1,0 +1,249 @@
+package io.ftpbridge.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One user's FTP tree: its mounts laid over a read-only virtual root, with every operation
+ * checked against the permissions of the mount it lands in and carried out by
+ * {@link StorageService}. The FTP adapter holds no rules of its own; they are all here.
+ */
+public final class UserFileSystem {
+
+    /** A folder mounted at an absolute path of the user's tree. */
+    public record Mount(String path, FolderStorage folder, Set<Permission> permissions) {
+        public Mount {
+            path = normalize("/", path);
+            permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
+        }
+    }
+
+    /** Where a virtual path lands. */
+    public sealed interface Location permits InMount, Virtual, Missing {
+    }
+
+    /** Inside a mounted folder, at {@code relative} ("" is the folder's root). */
+    public record InMount(Mount mount, String relative) implements Location {
+    }
+
+    /** A directory of the virtual tree above one or more mount points. */
+    public record Virtual(String path) implements Location {
+    }
+
+    /** Outside every mount and not above any. */
+    public record Missing(String path) implements Location {
+    }
+
+    private final String username;
+    private final List<Mount> mounts;
+    private final StorageService storage;
+
+    public UserFileSystem(String username, List<Mount> mounts, StorageService storage) {
+        this.username = username;
+        this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
+        this.storage = storage;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    /**
+     * Resolves {@code path} against {@code cwd} the way a Unix shell does: {@code ..} above the root
+     * stays at the root, so no path can climb out of the user's tree.
+     */
+    public static String normalize(String cwd, String path) {
+        if (path != null && (path.indexOf('\0') >= 0)) {
+            throw new InvalidPathException(path, "path contains NUL");
+        }
+        String combined = path == null || path.isEmpty() ? cwd : path.startsWith("/") ? path : cwd + "/" + path;
+        List<String> names = new ArrayList<>();
+        for (String segment : combined.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+                continue;
+            }
+            names.add(segment);
+        }
+        return "/" + String.join("/", names);
+    }
+
+    public Location locate(String virtualPath) {
+        String path = normalize("/", virtualPath);
+        for (Mount mount : mounts) {
+            if (mount.path().equals("/")) {
+                return new InMount(mount, path.substring(1));
+            }
+            if (path.equals(mount.path())) {
+                return new InMount(mount, "");
+            }
+            if (path.startsWith(mount.path() + "/")) {
+                return new InMount(mount, path.substring(mount.path().length() + 1));
+            }
+        }
+        return mountPointsBelow(path).isEmpty() ? new Missing(path) : new Virtual(path);
+    }
+
+    /** Names of the mount points (or virtual directories leading to them) directly below a path. */
+    private Set<String> mountPointsBelow(String path) {
+        String prefix = path.equals("/") ? "/" : path + "/";
+        Set<String> names = new TreeSet<>();
+        for (Mount mount : mounts) {
+            if (mount.path().startsWith(prefix) && mount.path().length() > prefix.length()) {
+                String rest = mount.path().substring(prefix.length());
+                int slash = rest.indexOf('/');
+                names.add(slash < 0 ? rest : rest.substring(0, slash));
+            }
+        }
+        return names;
+    }
+
+    /** Whether the mount the path lands in grants {@code permission} (virtual directories: LIST only). */
+    public boolean allows(String virtualPath, Permission permission) {
+        Location location = locate(virtualPath);
+        if (location instanceof InMount in) {
+            return in.mount().permissions().contains(permission);
+        }
+        return location instanceof Virtual && permission == Permission.LIST;
+    }
+
+    public FileEntry stat(String virtualPath) throws IOException {
+        Location location = locate(virtualPath);
+        if (location instanceof InMount in) {
+            FileEntry entry = storage.stat(in.mount().folder(), in.relative());
+            return in.relative().isEmpty() ? withName(entry, lastName(in.mount().path())) : entry;
+        }
+        if (location instanceof Virtual v) {
+            return new FileEntry(lastName(v.path()), FileEntry.Type.DIRECTORY, 0, Instant.EPOCH);
+        }
+        throw new NoSuchFileException(normalize("/", virtualPath));
+    }
+
+    /** Stat that answers null for a path that does not exist (or may not be looked at). */
+    public FileEntry statOrNull(String virtualPath) {
+        try {
+            return stat(virtualPath);
+        } catch (IOException | InvalidPathException e) {
+            return null;
+        }
+    }
+
+    public List<FileEntry> list(String virtualPath) throws IOException {
+        Location location = locate(virtualPath);
+        String path = normalize("/", virtualPath);
+        Map<String, FileEntry> entries = new LinkedHashMap<>();
+        if (location instanceof InMount in) {
+            require(in, Permission.LIST, "list", path);
+            for (FileEntry entry : storage.list(in.mount().folder(), in.relative())) {
+                entries.put(entry.name(), entry);
+            }
+        } else if (location instanceof Missing) {
+            throw new NoSuchFileException(path);
+        }
+        for (String name : mountPointsBelow(path)) {
+            String child = path.equals("/") ? "/" + name : path + "/" + name;
+            FileEntry entry = statOrNull(child);
+            entries.put(name, entry != null ? withName(entry, name)
+                    : new FileEntry(name, FileEntry.Type.DIRECTORY, 0, Instant.EPOCH));
+        }
+        return entries.values().stream().sorted(Comparator.comparing(FileEntry::name)).toList();
+    }
+
+    public InputStream openRead(String virtualPath, long offset) throws IOException {
+        InMount in = inMount(virtualPath, Permission.READ, "read");
+        return storage.openRead(in.mount().folder(), in.relative(), offset);
+    }
+
+    /**
+     * Starts an upload: replacing needs WRITE; resuming or appending needs APPEND or WRITE.
+     */
+    public UploadStream beginUpload(String virtualPath, UploadMode mode, long offset) throws IOException {
+        String path = normalize("/", virtualPath);
+        Location location = locate(path);
+        if (!(location instanceof InMount in) || in.relative().isEmpty()) {
+            throw new PermissionDeniedException("%s: cannot write here".formatted(path));
+        }
+        Set<Permission> granted = in.mount().permissions();
+        boolean allowed = mode == UploadMode.REPLACE
+                ? granted.contains(Permission.WRITE)
+                : granted.contains(Permission.APPEND) || granted.contains(Permission.WRITE);
+        if (!allowed) {
+            throw new PermissionDeniedException("%s: permission denied (%s)".formatted(path,
+                    mode == UploadMode.REPLACE ? "WRITE" : "APPEND"));
+        }
+        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+    }
+
+    public void mkdir(String virtualPath) throws IOException {
+        InMount in = inMount(virtualPath, Permission.MKDIR, "create directory");
+        if (in.relative().isEmpty()) {
+            throw new FileAlreadyExistsException(normalize("/", virtualPath));
+        }
+        storage.mkdir(in.mount().folder(), in.relative());
+    }
+
+    public void deleteFile(String virtualPath) throws IOException {
+        InMount in = inMount(virtualPath, Permission.DELETE, "delete");
+        storage.deleteFile(in.mount().folder(), in.relative());
+    }
+
+    public void removeDirectory(String virtualPath) throws IOException {
+        InMount in = inMount(virtualPath, Permission.RMDIR, "remove directory");
+        if (in.relative().isEmpty()) {
+            throw new PermissionDeniedException(normalize("/", virtualPath) + ": a mount point cannot be removed");
+        }
+        storage.deleteDirectory(in.mount().folder(), in.relative());
+    }
+
+    /** Renames within one mounted folder; both ends need RENAME. */
+    public void rename(String fromPath, String toPath) throws IOException {
+        InMount from = inMount(fromPath, Permission.RENAME, "rename");
+        InMount to = inMount(toPath, Permission.RENAME, "rename");
+        if (from.relative().isEmpty() || to.relative().isEmpty()) {
+            throw new PermissionDeniedException("a mount point cannot be renamed");
+        }
+        if (!from.mount().folder().name().equals(to.mount().folder().name())) {
+            throw new PermissionDeniedException("cannot rename across folders");
+        }
+        storage.rename(from.mount().folder(), from.relative(), to.relative());
+    }
+
+    private InMount inMount(String virtualPath, Permission permission, String action) {
+        String path = normalize("/", virtualPath);
+        if (locate(path) instanceof InMount in) {
+            require(in, permission, action, path);
+            return in;
+        }
+        throw new PermissionDeniedException("%s: cannot %s here".formatted(path, action));
+    }
+
+    private static void require(InMount in, Permission permission, String action, String path) {
+        if (!in.mount().permissions().contains(permission)) {
+            throw new PermissionDeniedException("%s: permission denied (%s needed to %s)".formatted(path, permission, action));
+        }
+    }
+
+    private static String lastName(String path) {
+        return path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static FileEntry withName(FileEntry entry, String name) {
+        return new FileEntry(name, entry.type(), entry.size(), entry.modified());
+    }
+}

@@ -1,0 +1,11 @@
+package io.ftpbridge.users;
+
+/** The charset shared by usernames, folder names and remote names. */
+public final class Names {
+
+    public static final String PATTERN = "^[A-Za-z0-9._-]{1,64}$";
+    public static final String MESSAGE = "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'";
+
+    private Names() {
+    }
+}

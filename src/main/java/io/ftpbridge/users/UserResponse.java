@@ -1,0 +1,43 @@
+package io.ftpbridge.users;
+
+import io.ftpbridge.storage.Permission;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** An FTP account as the API shows it: never the password or its hash. */
+public record UserResponse(String username, boolean enabled, int maxConnections, long uploadBytesPerSecond,
+                           long downloadBytesPerSecond, List<String> allowedIps, List<MountDto> mounts,
+                           Instant createdAt, Instant updatedAt) {
+
+    static UserResponse of(FtpUser user) {
+        List<MountDto> mounts = user.getMounts().stream()
+                .map(m -> new MountDto(m.getFolderName(), m.getPath(), Permissions.parse(m.getPermissions())))
+                .toList();
+        return new UserResponse(user.getUsername(), user.isEnabled(), user.getMaxConnections(),
+                user.getUploadBytesPerSecond(), user.getDownloadBytesPerSecond(), user.getAllowedIps(), mounts,
+                user.getCreatedAt(), user.getUpdatedAt());
+    }
+
+    /** Permissions stored as a comma-separated list, in enum order. */
+    static final class Permissions {
+        private Permissions() {
+        }
+
+        static Set<Permission> parse(String csv) {
+            Set<Permission> set = EnumSet.noneOf(Permission.class);
+            for (String p : csv.split(",")) {
+                if (!p.isBlank()) {
+                    set.add(Permission.valueOf(p.trim()));
+                }
+            }
+            return set;
+        }
+
+        static String format(Set<Permission> permissions) {
+            return String.join(",", EnumSet.copyOf(permissions.isEmpty() ? EnumSet.noneOf(Permission.class) : permissions)
+                    .stream().map(Enum::name).toList());
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.ftpbridge.users;
+
+import io.ftpbridge.folders.FolderService;
+import io.ftpbridge.folders.MountLookup;
+import io.ftpbridge.storage.FolderStorage;
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.UserFileSystem;
+import io.ftpbridge.web.ConflictException;
+import io.ftpbridge.web.FieldError;
+import io.ftpbridge.web.InvalidRequestException;
+import io.ftpbridge.web.NotFoundException;
+import io.ftpbridge.web.PageRequests;
+import io.ftpbridge.web.PageResponse;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Sort;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** FTP accounts: their records, their mounts, and the check at FTP login. */
+@Service
+public class UserService implements MountLookup {
+
+    private static final Logger log = LoggerFactory.getLogger(UserService.class);
+
+    /** Why a login was refused; logged, never told to the client (all get 530). */
+    public enum LoginFailure { UNKNOWN_USER, BAD_PASSWORD, DISABLED, ADDRESS_NOT_ALLOWED }
+
+    /** Outcome of a login attempt: the login, or why it failed. */
+    public record LoginResult(FtpLogin login, LoginFailure failure) {
+        public boolean ok() {
+            return login != null;
+        }
+    }
+
+    private final FtpUserRepository users;
+    private final FolderService folders;
+    private final PasswordEncoder passwordEncoder;
+    private final String dummyHash;
+
+    public UserService(FtpUserRepository users, FolderService folders, PasswordEncoder passwordEncoder) {
+        this.users = users;
+        this.folders = folders;
+        this.passwordEncoder = passwordEncoder;
+        this.dummyHash = passwordEncoder.encode("timing-equaliser-for-unknown-users");
+    }
+
+    @Transactional
+    public UserResponse create(UserRequest request) {
+        if (request.password() == null) {
+            throw new InvalidRequestException("password", "must not be null");
+        }
+        if (users.existsByUsername(request.username())) {
+            throw new ConflictException("username", "user '%s' already exists".formatted(request.username()));
+        }
+        FtpUser user = new FtpUser(request.username(), passwordEncoder.encode(request.password()));
+        applyAll(user, request);
+        users.saveAndFlush(user);
+        log.info("FTP user created: username={} mounts={}", user.getUsername(), user.getMounts().size());
+        return UserResponse.of(user);
+    }
+
+    @Transactional(readOnly = true)
+    public UserResponse get(String username) {
+        return UserResponse.of(find(username));
+    }
+
+    @Transactional(readOnly = true)
+    public PageResponse<UserResponse> list(int page, int size) {
+        return PageResponse.of(users.findAll(PageRequests.of(page, size, Sort.by("username"))), UserResponse::of);
+    }
+
+    @Transactional
+    public UserResponse replace(String username, UserRequest request) {
+        if (!username.equals(request.username())) {
+            throw new InvalidRequestException("username",
+                    "a user cannot be renamed; the body's username must be '%s'".formatted(username));
+        }
+        FtpUser user = find(username);
+        if (request.password() != null) {
+            user.setPasswordHash(passwordEncoder.encode(request.password()));
+        }
+        applyAll(user, request);
+        return saved(user);
+    }
+
+    @Transactional
+    public UserResponse patch(String username, UserPatch patch) {
+        FtpUser user = find(username);
+        List<MountEntry> mounts = patch.mounts() == null ? null : checkMounts(patch.mounts());
+        List<String> allowedIps = patch.allowedIps() == null ? null : checkAllowedIps(patch.allowedIps());
+        if (patch.password() != null) {
+            user.setPasswordHash(passwordEncoder.encode(patch.password()));
+        }
+        if (patch.enabled() != null) {
+            user.setEnabled(patch.enabled());
+        }
+        if (patch.maxConnections() != null) {
+            user.setMaxConnections(patch.maxConnections());
+        }
+        if (patch.uploadBytesPerSecond() != null) {
+            user.setUploadBytesPerSecond(patch.uploadBytesPerSecond());
+        }
+        if (patch.downloadBytesPerSecond() != null) {
+            user.setDownloadBytesPerSecond(patch.downloadBytesPerSecond());
+        }
+        if (allowedIps != null) {
+            user.setAllowedIps(allowedIps);
+        }
+        if (mounts != null) {
+            user.setMounts(mounts);
+        }
+        return saved(user);
+    }
+
+    @Transactional
+    public void delete(String username) {
+        users.delete(find(username));
+        log.info("FTP user deleted: username={}", username);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<String> usersMounting(String folderName) {
+        return users.findUsernamesMounting(folderName);
+    }
+
+    @Transactional(readOnly = true)
+    public boolean exists(String username) {
+        return users.existsByUsername(username);
+    }
+
+    /**
+     * Checks an FTP login against the database as it is now, so that a change over REST applies
+     * at the next login.
+     */
+    @Transactional(readOnly = true)
+    public LoginResult authenticate(String username, String password, InetAddress address) {
+        Optional<FtpUser> found = username == null ? Optional.empty() : users.findByUsername(username);
+        if (found.isEmpty()) {
+            passwordEncoder.matches(password == null ? "" : password, dummyHash);
+            return new LoginResult(null, LoginFailure.UNKNOWN_USER);
+        }
+        FtpUser user = found.get();
+        if (password == null || !passwordEncoder.matches(password, user.getPasswordHash())) {
+            return new LoginResult(null, LoginFailure.BAD_PASSWORD);
+        }
+        if (!user.isEnabled()) {
+            return new LoginResult(null, LoginFailure.DISABLED);
+        }
+        if (!user.getAllowedIps().isEmpty() && (address == null
+                || user.getAllowedIps().stream().noneMatch(cidr -> new IpAddressMatcher(cidr).matches(address.getHostAddress())))) {
+            return new LoginResult(null, LoginFailure.ADDRESS_NOT_ALLOWED);
+        }
+        List<UserFileSystem.Mount> mounts = new ArrayList<>();
+        for (MountEntry entry : user.getMounts()) {
+            Optional<FolderStorage> folder = folders.findStorage(entry.getFolderName());
+            folder.ifPresent(f -> mounts.add(new UserFileSystem.Mount(entry.getPath(), f,
+                    UserResponse.Permissions.parse(entry.getPermissions()))));
+        }
+        return new LoginResult(new FtpLogin(user.getUsername(), user.getMaxConnections(),
+                user.getUploadBytesPerSecond(), user.getDownloadBytesPerSecond(), List.copyOf(mounts)), null);
+    }
+
+    private void applyAll(FtpUser user, UserRequest request) {
+        List<MountEntry> mounts = checkMounts(request.mounts() == null ? List.of() : request.mounts());
+        List<String> allowedIps = checkAllowedIps(request.allowedIps() == null ? List.of() : request.allowedIps());
+        user.setEnabled(request.enabled() == null || request.enabled());
+        user.setMaxConnections(request.maxConnections() == null ? 0 : request.maxConnections());
+        user.setUploadBytesPerSecond(request.uploadBytesPerSecond() == null ? 0 : request.uploadBytesPerSecond());
+        user.setDownloadBytesPerSecond(request.downloadBytesPerSecond() == null ? 0 : request.downloadBytesPerSecond());
+        user.setAllowedIps(allowedIps);
+        user.setMounts(mounts);
+    }
+
+    private List<MountEntry> checkMounts(List<MountDto> mounts) {
+        List<FieldError> errors = new ArrayList<>();
+        List<MountEntry> entries = new ArrayList<>();
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            MountDto mount = mounts.get(i);
+            String prefix = "mounts[" + i + "].";
+            if (mount == null) {
+                errors.add(new FieldError("mounts[" + i + "]", "must not be null"));
+                continue;
+            }
+            if (!folders.exists(mount.folder())) {
+                errors.add(new FieldError(prefix + "folder", "folder '%s' does not exist".formatted(mount.folder())));
+            }
+            String path = null;
+            if (!mount.path().startsWith("/")) {
+                errors.add(new FieldError(prefix + "path", "must be an absolute path starting with '/'"));
+            } else {
+                try {
+                    path = UserFileSystem.normalize("/", mount.path());
+                    if (!path.equals(mount.path().replaceAll("/+$", "").isEmpty() ? "/" : mount.path().replaceAll("/+$", ""))) {
+                        errors.add(new FieldError(prefix + "path", "must not contain '.', '..' or empty segments"));
+                    } else if (!paths.add(path)) {
+                        errors.add(new FieldError(prefix + "path", "path '%s' is mounted twice".formatted(path)));
+                    }
+                } catch (InvalidPathException e) {
+                    errors.add(new FieldError(prefix + "path", e.getMessage()));
+                }
+            }
+            if (path != null && path.length() > 1024) {
+                errors.add(new FieldError(prefix + "path", "must be at most 1024 characters"));
+            }
+            entries.add(new MountEntry(mount.folder(), path, UserResponse.Permissions.format(mount.permissions())));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return entries;
+    }
+
+    private static List<String> checkAllowedIps(List<String> cidrs) {
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < cidrs.size(); i++) {
+            String cidr = cidrs.get(i);
+            try {
+                if (cidr == null || cidr.isBlank() || cidr.contains(",")) {
+                    throw new IllegalArgumentException("blank");
+                }
+                new IpAddressMatcher(cidr.trim());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("allowedIps[" + i + "]", "must be an IP address or CIDR block, e.g. 10.0.0.0/8"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return cidrs.stream().map(String::trim).toList();
+    }
+
+    private UserResponse saved(FtpUser user) {
+        user.touch();
+        users.saveAndFlush(user);
+        log.info("FTP user updated: username={}", user.getUsername());
+        return UserResponse.of(user);
+    }
+
+    private FtpUser find(String username) {
+        return users.findByUsername(username)
+                .orElseThrow(() -> new NotFoundException("user '%s' does not exist".formatted(username)));
+    }
+}

@@ -1,0 +1,22 @@
+package io.ftpbridge.web;
+
+import java.util.List;
+
+/** A request that is well-formed JSON but whose values cannot be accepted (400). */
+public class InvalidRequestException extends RuntimeException {
+
+    private final List<FieldError> errors;
+
+    public InvalidRequestException(String field, String message) {
+        this(List.of(new FieldError(field, message)));
+    }
+
+    public InvalidRequestException(List<FieldError> errors) {
+        super(errors.isEmpty() ? "invalid request" : errors.get(0).field() + ": " + errors.get(0).message());
+        this.errors = List.copyOf(errors);
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,160 @@
+package io.ftpbridge.web;
+
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.PermissionDeniedException;
+import io.ftpbridge.storage.QuotaExceededException;
+import io.ftpbridge.storage.StorageService;
+import jakarta.validation.ConstraintViolationException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.BindingResult;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Maps every domain error to one RFC 9457 problem detail; field errors go to {@code errors}. */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        List<FieldError> errors = e.field() == null ? List.of() : List.of(new FieldError(e.field(), e.getMessage()));
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), errors);
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
+    }
+
+    @ExceptionHandler(InvalidPathException.class)
+    ProblemDetail invalidPath(InvalidPathException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid path", e.getMessage(), List.of(new FieldError("path", e.getMessage())));
+    }
+
+    @ExceptionHandler(PermissionDeniedException.class)
+    ProblemDetail permissionDenied(PermissionDeniedException e) {
+        return problem(HttpStatus.FORBIDDEN, "Permission denied", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(QuotaExceededException.class)
+    ProblemDetail quotaExceeded(QuotaExceededException e) {
+        return problem(HttpStatus.INSUFFICIENT_STORAGE, "Quota exceeded", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(NoSuchFileException.class)
+    ProblemDetail noSuchFile(NoSuchFileException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", "no such file or directory: " + e.getFile(), List.of());
+    }
+
+    @ExceptionHandler({FileAlreadyExistsException.class, DirectoryNotEmptyException.class,
+            StorageService.NotAFileException.class, StorageService.NotADirectoryException.class})
+    ProblemDetail fileConflict(Exception e) {
+        String detail = e instanceof FileAlreadyExistsException f ? "already exists: " + f.getFile()
+                : e instanceof DirectoryNotEmptyException d ? "directory not empty: " + d.getFile()
+                : e.getMessage();
+        return problem(HttpStatus.CONFLICT, "Conflict", detail, List.of());
+    }
+
+    @ExceptionHandler(StorageService.RestartOffsetException.class)
+    ProblemDetail restartOffset(StorageService.RestartOffsetException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(ServiceUnavailableException.class)
+    ProblemDetail unavailable(ServiceUnavailableException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ProblemDetail integrity(DataIntegrityViolationException e) {
+        log.info("Refused write that violates a database constraint: {}", e.getMostSpecificCause().getMessage());
+        return problem(HttpStatus.CONFLICT, "Conflict", "the change conflicts with existing data", List.of());
+    }
+
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    ProblemDetail concurrentUpdate(OptimisticLockingFailureException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", "the resource was changed concurrently; retry", List.of());
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException e) {
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", "request validation failed", errors);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                "request validation failed", fieldErrors(ex.getBindingResult())));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = ex.getParameterValidationResults().stream()
+                .flatMap(r -> r.getResolvableErrors().stream().map(err -> new FieldError(
+                        r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
+                .toList();
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Invalid request",
+                "request validation failed", errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = "malformed request body";
+        Throwable cause = ex.getMostSpecificCause();
+        if (cause != null && cause.getMessage() != null) {
+            String message = cause.getMessage();
+            int newline = message.indexOf('\n');
+            detail = detail + ": " + (newline > 0 ? message.substring(0, newline) : message);
+        }
+        return ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "Malformed request", detail, List.of()));
+    }
+
+    private static List<FieldError> fieldErrors(BindingResult result) {
+        return result.getFieldErrors().stream()
+                .map(f -> new FieldError(f.getField(), f.getDefaultMessage()))
+                .toList();
+    }
+
+    private static String lastNode(String propertyPath) {
+        int dot = propertyPath.lastIndexOf('.');
+        return dot < 0 ? propertyPath : propertyPath.substring(dot + 1);
+    }
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail, List<FieldError> errors) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors);
+        }
+        return problem;
+    }
+}
