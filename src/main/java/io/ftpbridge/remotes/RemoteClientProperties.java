@@ -1,0 +1,31 @@
+package io.ftpbridge.remotes;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How ftpbridge behaves as an FTP client.
+ *
+ * @param activePorts           local ports for PORT/EPRT data connections, e.g. {@code 40000-40099};
+ *                              unset = any free port
+ * @param activeExternalAddress address announced in PORT/EPRT (behind NAT); unset = the local one
+ * @param bufferSize            socket and stream buffer for data transfers, in bytes
+ */
+@Validated
+@ConfigurationProperties("ftpbridge.remotes")
+public record RemoteClientProperties(
+        @Pattern(regexp = "^\\d{1,5}-\\d{1,5}$", message = "must be a port range like 40000-40099") String activePorts,
+        String activeExternalAddress,
+        @DefaultValue("262144") @Min(1024) int bufferSize) {
+
+    int activeMinPort() {
+        return activePorts == null ? 0 : Integer.parseInt(activePorts.split("-")[0]);
+    }
+
+    int activeMaxPort() {
+        return activePorts == null ? 0 : Integer.parseInt(activePorts.split("-")[1]);
+    }
+}

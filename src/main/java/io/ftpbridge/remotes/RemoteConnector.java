@@ -1,0 +1,159 @@
+package io.ftpbridge.remotes;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import org.apache.commons.net.PrintCommandListener;
+import org.apache.commons.net.ProtocolCommandListener;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.ftp.FTPSClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Opens a logged-in Apache Commons Net client to a remote server in the data mode, TLS mode and
+ * transfer type asked for. The pool and transfer jobs both connect through here.
+ */
+@Component
+public class RemoteConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteConnector.class);
+
+    private final RemoteClientProperties properties;
+
+    public RemoteConnector(RemoteClientProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Connects and logs in.
+     *
+     * @param modeOverride a data mode to use instead of the remote's, or null
+     * @param listener     sees every command and reply from the first one (the welcome), or null
+     */
+    public FTPClient connect(RemoteSettings remote, DataMode modeOverride, ProtocolCommandListener listener)
+            throws IOException {
+        DataMode mode = modeOverride != null ? modeOverride : remote.dataMode();
+        FTPClient client = newClient(remote.tls(), mode);
+        if (listener != null) {
+            client.addProtocolCommandListener(listener);
+        }
+        client.setConnectTimeout((int) remote.connectTimeout().toMillis());
+        client.setDefaultTimeout((int) remote.readTimeout().toMillis());
+        client.setDataTimeout(remote.readTimeout());
+        client.setControlKeepAliveReplyTimeout(remote.readTimeout());
+        client.setBufferSize(properties.bufferSize());
+        client.setSendDataSocketBufferSize(properties.bufferSize());
+        client.setReceieveDataSocketBufferSize(properties.bufferSize());
+        client.setControlEncoding("UTF-8");
+        try {
+            client.connect(remote.host(), remote.port());
+            client.setSoTimeout((int) remote.readTimeout().toMillis());
+            if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
+                throw new RemoteException(remote.name(), "refused the connection: " + client.getReplyString().trim());
+            }
+            if (client instanceof FTPSClient ftps) {
+                ftps.execPBSZ(0);
+                ftps.execPROT("P");
+            }
+            if (!client.login(remote.username(), remote.password())) {
+                throw new RemoteException(remote.name(), "refused the login: " + client.getReplyString().trim());
+            }
+            client.setFileType(remote.transferType() == TransferType.ASCII ? FTP.ASCII_FILE_TYPE : FTP.BINARY_FILE_TYPE);
+            applyDataMode(client, mode);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            disconnectQuietly(client);
+            throw e;
+        }
+    }
+
+    /** Switches a connected client to a data mode. */
+    public void applyDataMode(FTPClient client, DataMode mode) throws IOException {
+        if (client instanceof ModeAware aware) {
+            aware.useEprt(mode == DataMode.EPRT);
+        }
+        if (mode.passive()) {
+            client.setUseEPSVwithIPv4(mode == DataMode.EPSV);
+            client.enterLocalPassiveMode();
+        } else {
+            client.enterLocalActiveMode();
+            if (properties.activePorts() != null) {
+                client.setActivePortRange(properties.activeMinPort(), properties.activeMaxPort());
+            }
+            if (properties.activeExternalAddress() != null) {
+                client.setActiveExternalIPAddress(properties.activeExternalAddress());
+            }
+        }
+    }
+
+    public static void disconnectQuietly(FTPClient client) {
+        if (client == null || !client.isConnected()) {
+            return;
+        }
+        try {
+            client.logout();
+        } catch (IOException ignored) {
+            // the connection may already be broken; closing it is all that is left
+        }
+        try {
+            client.disconnect();
+        } catch (IOException e) {
+            log.debug("Disconnect failed: {}", e.toString());
+        }
+    }
+
+    private static FTPClient newClient(RemoteTls tls, DataMode mode) {
+        FTPClient client = switch (tls) {
+            case NONE -> new EprtCapableClient();
+            case EXPLICIT -> new EprtCapableTlsClient(false);
+            case IMPLICIT -> new EprtCapableTlsClient(true);
+        };
+        ((ModeAware) client).useEprt(mode == DataMode.EPRT);
+        return client;
+    }
+
+    /** Lets a client send EPRT where Commons Net would send PORT (it picks EPRT only for IPv6). */
+    interface ModeAware {
+        void useEprt(boolean eprt);
+    }
+
+    static final class EprtCapableClient extends FTPClient implements ModeAware {
+        private boolean eprt;
+
+        @Override
+        public void useEprt(boolean eprt) {
+            this.eprt = eprt;
+        }
+
+        @Override
+        public int port(InetAddress host, int port) throws IOException {
+            return eprt ? eprt(host, port) : super.port(host, port);
+        }
+    }
+
+    static final class EprtCapableTlsClient extends FTPSClient implements ModeAware {
+        private boolean eprt;
+
+        EprtCapableTlsClient(boolean implicit) {
+            super("TLS", implicit);
+        }
+
+        @Override
+        public void useEprt(boolean eprt) {
+            this.eprt = eprt;
+        }
+
+        @Override
+        public int port(InetAddress host, int port) throws IOException {
+            return eprt ? eprt(host, port) : super.port(host, port);
+        }
+    }
+
+    /** For debugging a connection by hand: prints the control connection to stdout. */
+    static ProtocolCommandListener printing() {
+        return new PrintCommandListener(System.out, true);
+    }
+}
