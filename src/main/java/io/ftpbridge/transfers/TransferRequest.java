@@ -1,0 +1,26 @@
+package io.ftpbridge.transfers;
+
+import io.ftpbridge.remotes.DataMode;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/**
+ * A new transfer job. {@code glob}: the last segment of the source path is a pattern (mget/mput);
+ * {@code recursive}: with glob, matching directories are walked too. For a single file,
+ * {@code localPath} (DOWNLOAD) or {@code remotePath} (UPLOAD) ending in {@code /} names a directory
+ * the file goes into; for a glob they always name the target directory.
+ */
+public record TransferRequest(
+        @NotBlank @Size(max = 64) String remote,
+        @NotNull Direction direction,
+        @NotBlank @Size(max = 4096) String remotePath,
+        @NotBlank @Size(max = 64) String folder,
+        @NotBlank @Size(max = 4096) String localPath,
+        Boolean glob,
+        Boolean recursive,
+        Boolean append,
+        Overwrite overwrite,
+        DataMode dataMode,
+        Boolean verify) {
+}

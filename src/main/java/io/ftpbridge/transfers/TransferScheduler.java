@@ -1,0 +1,165 @@
+package io.ftpbridge.transfers;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Claims queued jobs from the database ({@code FOR UPDATE SKIP LOCKED}) and runs at most
+ * {@code ftpbridge.transfers.concurrency} of them at once; renews their leases, notices cancels
+ * made on other instances, and on shutdown stops them and puts them back in the queue.
+ */
+@Component
+class TransferScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TransferScheduler.class);
+
+    private final TransferJobRepository jobs;
+    private final TransferRunner runner;
+    private final TransferProperties properties;
+    private final String instanceId;
+    private final Map<Long, JobRun> running = new ConcurrentHashMap<>();
+    private volatile ExecutorService workers;
+    private volatile ScheduledExecutorService timer;
+
+    TransferScheduler(TransferJobRepository jobs, TransferRunner runner, TransferProperties properties) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.properties = properties;
+        this.instanceId = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    JobRun runningHere(long id) {
+        return running.get(id);
+    }
+
+    @Override
+    public synchronized void start() {
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(properties.concurrency(), r -> {
+            Thread t = new Thread(r, "transfer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "transfer-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::pollQuietly, 0, properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::heartbeatQuietly, properties.heartbeat().toMillis(),
+                properties.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Transfer scheduler started: instance={} concurrency={}", instanceId, properties.concurrency());
+    }
+
+    /** Looks for work now rather than at the next poll (a job was just queued here). */
+    void wakeUp() {
+        ScheduledExecutorService t = timer;
+        if (t != null && !t.isShutdown()) {
+            t.execute(this::pollQuietly);
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            log.warn("Transfer queue poll failed: instance={} error={}", instanceId, e.toString());
+        }
+    }
+
+    private synchronized void poll() {
+        ExecutorService w = workers;
+        if (w == null || w.isShutdown()) {
+            return;
+        }
+        int free = properties.concurrency() - running.size();
+        if (free <= 0) {
+            return;
+        }
+        for (Long id : jobs.claim(instanceId, free, properties.lease())) {
+            JobRun run = new JobRun(id);
+            running.put(id, run);
+            log.info("Transfer job claimed: id={} instance={}", id, instanceId);
+            w.execute(() -> {
+                try {
+                    runner.run(run, instanceId);
+                } catch (RuntimeException e) {
+                    log.error("Transfer job crashed: id={} instance={}", id, instanceId, e);
+                } finally {
+                    running.remove(id);
+                    wakeUp();
+                }
+            });
+        }
+    }
+
+    private void heartbeatQuietly() {
+        for (JobRun run : running.values()) {
+            try {
+                run.progress().snapshot(); // a rate sample even when nobody watches
+                if (!jobs.heartbeat(run.id(), instanceId, properties.lease(), run.progress().bytesDone())) {
+                    if (running.containsKey(run.id())) {
+                        log.warn("Transfer job no longer held by this instance: id={} instance={}", run.id(), instanceId);
+                        run.halt(JobRun.Halt.LOST);
+                    }
+                } else if (jobs.cancelRequested(run.id())) {
+                    run.halt(JobRun.Halt.CANCEL);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Transfer heartbeat failed: id={} instance={} error={}", run.id(), instanceId, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        ScheduledExecutorService t = timer;
+        ExecutorService w = workers;
+        if (t == null || w == null) {
+            return;
+        }
+        t.shutdownNow();
+        w.shutdown();
+        running.values().forEach(run -> run.halt(JobRun.Halt.SHUTDOWN));
+        try {
+            if (!w.awaitTermination(10, TimeUnit.SECONDS)) {
+                w.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int released = jobs.release(instanceId);
+        timer = null;
+        workers = null;
+        log.info("Transfer scheduler stopped: instance={} jobsReleased={}", instanceId, released);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            return name.length() > 40 ? name.substring(0, 40) : name;
+        } catch (Exception e) {
+            return "ftpbridge";
+        }
+    }
+}
