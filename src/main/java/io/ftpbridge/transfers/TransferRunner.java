@@ -2,6 +2,7 @@ package io.ftpbridge.transfers;
 
 import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.remotes.RemoteConnector;
+import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.remotes.RemoteSettings;
 import io.ftpbridge.remotes.TransferType;
 import io.ftpbridge.storage.FileEntry;
@@ -40,13 +41,13 @@ class TransferRunner {
     private static final int BUFFER = 256 * 1024;
 
     private final TransferJobRepository jobs;
-    private final RemoteSettingsSource remotes;
+    private final RemoteService remotes;
     private final RemoteConnector connector;
     private final FolderService folders;
     private final StorageService storage;
     private final TransferProperties properties;
 
-    TransferRunner(TransferJobRepository jobs, RemoteSettingsSource remotes, RemoteConnector connector,
+    TransferRunner(TransferJobRepository jobs, RemoteService remotes, RemoteConnector connector,
                    FolderService folders, StorageService storage, TransferProperties properties) {
         this.jobs = jobs;
         this.remotes = remotes;

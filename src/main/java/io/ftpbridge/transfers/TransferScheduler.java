@@ -135,6 +135,7 @@ class TransferScheduler implements SmartLifecycle {
         }
         t.shutdownNow();
         w.shutdown();
+        boolean hadJobs = !running.isEmpty();
         running.values().forEach(run -> run.halt(JobRun.Halt.SHUTDOWN));
         try {
             if (!w.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -143,7 +144,15 @@ class TransferScheduler implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int released = jobs.release(instanceId);
+        int released = 0;
+        if (hadJobs) {
+            try {
+                released = jobs.release(instanceId);
+            } catch (RuntimeException e) {
+                log.warn("Could not put running jobs back in the queue (their leases will run out): instance={} error={}",
+                        instanceId, e.toString());
+            }
+        }
         timer = null;
         workers = null;
         log.info("Transfer scheduler stopped: instance={} jobsReleased={}", instanceId, released);

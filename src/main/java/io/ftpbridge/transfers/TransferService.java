@@ -1,6 +1,7 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.folders.FolderService;
+import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.web.ConflictException;
 import io.ftpbridge.web.FieldError;
 import io.ftpbridge.web.InvalidRequestException;
@@ -23,10 +24,10 @@ public class TransferService {
     private final TransferJobRepository jobs;
     private final TransferScheduler scheduler;
     private final FolderService folders;
-    private final RemoteSettingsSource remotes;
+    private final RemoteService remotes;
 
     TransferService(TransferJobRepository jobs, TransferScheduler scheduler, FolderService folders,
-                    RemoteSettingsSource remotes) {
+                    RemoteService remotes) {
         this.jobs = jobs;
         this.scheduler = scheduler;
         this.folders = folders;
@@ -38,9 +39,7 @@ public class TransferService {
         if (!folders.exists(request.folder())) {
             errors.add(new FieldError("folder", "folder '%s' does not exist".formatted(request.folder())));
         }
-        try {
-            remotes.connectionSettings(request.remote());
-        } catch (NotFoundException e) {
+        if (!remotes.exists(request.remote())) {
             errors.add(new FieldError("remote", "remote '%s' does not exist".formatted(request.remote())));
         }
         boolean glob = Boolean.TRUE.equals(request.glob());

@@ -1,0 +1,167 @@
+package io.ftpbridge.transfers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ftpbridge.FtpBridgeApplication;
+import io.ftpbridge.testsupport.Api;
+import io.ftpbridge.testsupport.FtpPeers;
+import io.ftpbridge.testsupport.PostgresSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Whole ftpbridge instances started and stopped here, on one PostgreSQL database and one data
+ * directory: a job survives a restart, and two instances share a queue without running a job twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransferClusterTest {
+
+    FtpPeers.Peer peer;
+
+    @BeforeAll
+    void startPeer() {
+        peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34060, 34079).maxBytesPerSecond(1_000_000));
+    }
+
+    @AfterAll
+    void stopPeer() {
+        peer.close();
+    }
+
+    @Test
+    void aJobCaughtByAStopIsResumedByTheNextStartAndFinishes() throws Exception {
+        PostgresSupport.Database db = PostgresSupport.freshDatabase();
+        Path dataDir = Files.createTempDirectory("ftpbridge-restart-");
+        Path source = peer.put("restart/big.bin", TransferTestSupport.randomBytes(11, 5 * 1024 * 1024));
+        long id;
+        ConfigurableApplicationContext first = start(db, dataDir);
+        try {
+            Api api = api(first);
+            TransferTestSupport.createRemote(api, "restart-peer", peer, "EPSV");
+            assertThat(api.post("/api/v1/folders", "{\"name\":\"restart\"}").status()).isEqualTo(201);
+            id = TransferTestSupport.downloadUnderWay(api, "restart-peer", "/restart/big.bin", "restart", "big.bin", 1_500_000);
+        } finally {
+            first.close();
+        }
+        Path folder = dataDir.resolve("storage/restart");
+        assertThat(TransferTestSupport.partials(folder)).hasSize(1);
+        assertThat(folder.resolve("big.bin")).doesNotExist();
+
+        ConfigurableApplicationContext second = start(db, dataDir);
+        try {
+            Api api = api(second);
+            JsonNode done = TransferTestSupport.awaitState(api, id, "SUCCEEDED", Duration.ofSeconds(30));
+            assertThat(done.get("attempts").asInt()).isEqualTo(2);
+            assertThat(TransferTestSupport.sha256(folder.resolve("big.bin"))).isEqualTo(TransferTestSupport.sha256(source));
+            assertThat(TransferTestSupport.partials(folder)).isEmpty();
+            String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
+            assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_500_000);
+            assertThat(owners(transcript)).hasSize(2);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void twoInstancesShareFiftyJobsAndNoJobRunsTwice() throws Exception {
+        PostgresSupport.Database db = PostgresSupport.freshDatabase();
+        Path dataDir = Files.createTempDirectory("ftpbridge-pair-");
+        for (int i = 0; i < 50; i++) {
+            peer.put("pair/f-%02d.bin".formatted(i), TransferTestSupport.randomBytes(200 + i, 150_000));
+        }
+        ConfigurableApplicationContext a = start(db, dataDir);
+        ConfigurableApplicationContext b = start(db, dataDir);
+        try {
+            Api apiA = api(a);
+            Api apiB = api(b);
+            TransferTestSupport.createRemote(apiA, "pair-peer", peer, "PASV");
+            assertThat(apiA.post("/api/v1/folders", "{\"name\":\"pair\"}").status()).isEqualTo(201);
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                Api api = i % 2 == 0 ? apiA : apiB;
+                ids.add(TransferTestSupport.submit(api, """
+                        {"remote":"pair-peer","direction":"DOWNLOAD","remotePath":"/pair/f-%02d.bin","folder":"pair",
+                         "localPath":"f-%02d.bin"}""".formatted(i, i)));
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    apiB.get("/api/v1/transfers?state=SUCCEEDED&size=100").json().get("total").asLong() == 50);
+
+            Set<String> owners = new HashSet<>();
+            for (long id : ids) {
+                JsonNode job = apiA.get("/api/v1/transfers/" + id).json();
+                assertThat(job.get("attempts").asInt()).isEqualTo(1);
+                String transcript = apiA.get("/api/v1/transfers/" + id + "/transcript").text();
+                assertThat(transcript.lines().filter(l -> l.startsWith("> RETR ")).count()).as(transcript).isEqualTo(1);
+                assertThat(transcript.lines().filter(l -> l.startsWith("< 220")).count()).as(transcript).isEqualTo(1);
+                owners.addAll(owners(transcript));
+            }
+            assertThat(owners).as("both instances ran jobs").hasSize(2);
+            String serverLog = peer.log();
+            for (int i = 0; i < 50; i++) {
+                String file = "/pair/f-%02d.bin".formatted(i);
+                assertThat(count(serverLog, "OK DOWNLOAD: Client \"127.0.0.1\", \"" + file + "\"")).as(file).isEqualTo(1);
+                assertThat(Files.size(dataDir.resolve("storage/pair/f-%02d.bin".formatted(i)))).isEqualTo(150_000);
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir) {
+        return new SpringApplicationBuilder(FtpBridgeApplication.class).run(
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--ftpbridge.data-dir=" + dataDir,
+                "--server.port=0",
+                "--ftpbridge.ftp.port=0",
+                "--ftpbridge.ftp.passive-ports=34080-34099",
+                "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
+                "--ftpbridge.transfers.concurrency=4",
+                "--ftpbridge.transfers.poll-interval=200ms",
+                "--ftpbridge.transfers.lease=5s",
+                "--logging.level.org.springframework=WARN",
+                "--logging.level.org.hibernate=WARN",
+                "--logging.level.com.zaxxer=WARN",
+                "--logging.level.org.flywaydb=WARN",
+                "--spring.main.banner-mode=off");
+    }
+
+    private static Api api(ConfigurableApplicationContext context) {
+        return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    }
+
+    /** The instances that ran attempts of a job, from its transcript's {@code # attempt N by X} notes. */
+    private static Set<String> owners(String transcript) {
+        Set<String> owners = new HashSet<>();
+        Matcher m = Pattern.compile("^# attempt \\d+ by (\\S+)$", Pattern.MULTILINE).matcher(transcript);
+        while (m.find()) {
+            owners.add(m.group(1));
+        }
+        return owners;
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
