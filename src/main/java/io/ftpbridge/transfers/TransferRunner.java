@@ -7,6 +7,8 @@ import io.ftpbridge.remotes.RemoteSettings;
 import io.ftpbridge.remotes.TransferType;
 import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.FolderStorage;
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.QuotaExceededException;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.storage.UploadStream;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -73,8 +76,10 @@ class TransferRunner {
         log.info("Transfer job started: id={} direction={} remote={} remotePath={} folder={} localPath={} owner={}",
                 id, job.direction(), job.remote(), job.remotePath(), job.folder(), job.localPath(), owner);
         Duration backoff = properties.backoffInitial();
+        int tries = 0;
         while (true) {
             int attempt = jobs.countAttempt(id, owner);
+            tries++;
             TranscriptRecorder transcript = new TranscriptRecorder(jobs, id, attempt, owner);
             FTPClient client = null;
             try {
@@ -107,7 +112,9 @@ class TransferRunner {
                         } else {
                             upload(run, job, client, folder, file, binary, checksums, transcript);
                         }
-                    } catch (FileFailure e) {
+                    } catch (FileFailure | FileSystemException | QuotaExceededException | StorageService.NotAFileException
+                             | InvalidPathException e) {
+                        // the folder refuses the file (quota, a directory in the way): retrying will not help
                         failure = file.remotePath() + ": " + e.getMessage();
                         jobs.updateFile(id, file.seq(), FileState.FAILED, file.size(), file.baseSize(), 0, e.getMessage());
                         transcript.note("file failed: " + failure);
@@ -129,8 +136,8 @@ class TransferRunner {
                 String error = "attempt %d: %s".formatted(attempt, describe(e));
                 jobs.recordError(id, error);
                 log.warn("Transfer attempt failed: id={} remote={} attempt={} error={}", id, job.remote(), attempt, describe(e));
-                if (attempt >= properties.maxAttempts()) {
-                    transcript.note("giving up after %d attempts".formatted(attempt));
+                if (tries >= properties.maxAttempts()) {
+                    transcript.note("giving up after %d attempts in this run".formatted(tries));
                     finish(run, owner, JobState.FAILED, error);
                     return;
                 }
@@ -266,6 +273,18 @@ class TransferRunner {
         }
     }
 
+    /** Creates the directories above a download's target that are not there yet (as {@code curl --create-dirs}). */
+    private void ensureParents(FolderStorage folder, String path) throws IOException {
+        List<String> names = StorageService.segments(path);
+        String dir = "";
+        for (int i = 0; i < names.size() - 1; i++) {
+            dir = join(dir, names.get(i));
+            if (statOrNull(folder, dir) == null) {
+                ensureLocalDir(folder, dir);
+            }
+        }
+    }
+
     private void ensureLocalDir(FolderStorage folder, String path) throws IOException {
         try {
             storage.mkdir(folder, path);
@@ -295,6 +314,7 @@ class TransferRunner {
         if (size < 0) {
             size = file.size();
         }
+        ensureParents(folder, file.localPath());
         long offset = binary && part != null ? part.size() : 0;
         if (size >= 0 && offset > size) {
             offset = 0;

@@ -18,8 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -29,98 +32,88 @@ import tools.jackson.databind.JsonNode;
  * directory: a job survives a restart, and two instances share a queue without running a job twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransferClusterTest {
 
     FtpPeers.Peer peer;
+    PostgresSupport.Database db;
+    Path dataDir;
+    ConfigurableApplicationContext a;
+    ConfigurableApplicationContext b;
 
     @BeforeAll
-    void startPeer() {
+    void startPeerAndTwoInstances() throws Exception {
         peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34060, 34079).maxBytesPerSecond(1_000_000));
+        db = PostgresSupport.freshDatabase();
+        dataDir = Files.createTempDirectory("ftpbridge-cluster-");
+        a = start(db, dataDir);
+        b = start(db, dataDir);
+        TransferTestSupport.createRemote(api(a), "cluster-peer", peer, "PASV");
+        assertThat(api(a).post("/api/v1/folders", "{\"name\":\"cluster\"}").status()).isEqualTo(201);
     }
 
     @AfterAll
-    void stopPeer() {
+    void stopAll() {
+        a.close();
+        b.close();
         peer.close();
     }
 
     @Test
-    void aJobCaughtByAStopIsResumedByTheNextStartAndFinishes() throws Exception {
-        PostgresSupport.Database db = PostgresSupport.freshDatabase();
-        Path dataDir = Files.createTempDirectory("ftpbridge-restart-");
-        Path source = peer.put("restart/big.bin", TransferTestSupport.randomBytes(11, 5 * 1024 * 1024));
-        long id;
-        ConfigurableApplicationContext first = start(db, dataDir);
-        try {
-            Api api = api(first);
-            TransferTestSupport.createRemote(api, "restart-peer", peer, "EPSV");
-            assertThat(api.post("/api/v1/folders", "{\"name\":\"restart\"}").status()).isEqualTo(201);
-            id = TransferTestSupport.downloadUnderWay(api, "restart-peer", "/restart/big.bin", "restart", "big.bin", 1_500_000);
-        } finally {
-            first.close();
+    @Order(1)
+    void twoInstancesShareFiftyJobsAndNoJobRunsTwice() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            peer.put("pair/f-%02d.bin".formatted(i), TransferTestSupport.randomBytes(200 + i, 150_000));
         }
-        Path folder = dataDir.resolve("storage/restart");
-        assertThat(TransferTestSupport.partials(folder)).hasSize(1);
-        assertThat(folder.resolve("big.bin")).doesNotExist();
+        Api apiA = api(a);
+        Api apiB = api(b);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(TransferTestSupport.submit(i % 2 == 0 ? apiA : apiB, """
+                    {"remote":"cluster-peer","direction":"DOWNLOAD","remotePath":"/pair/f-%02d.bin","folder":"cluster",
+                     "localPath":"pair/f-%02d.bin"}""".formatted(i, i)));
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                apiB.get("/api/v1/transfers?state=SUCCEEDED&size=100").json().get("total").asLong() == 50);
 
-        ConfigurableApplicationContext second = start(db, dataDir);
-        try {
-            Api api = api(second);
-            JsonNode done = TransferTestSupport.awaitState(api, id, "SUCCEEDED", Duration.ofSeconds(30));
-            assertThat(done.get("attempts").asInt()).isEqualTo(2);
-            assertThat(TransferTestSupport.sha256(folder.resolve("big.bin"))).isEqualTo(TransferTestSupport.sha256(source));
-            assertThat(TransferTestSupport.partials(folder)).isEmpty();
-            String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
-            assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_500_000);
-            assertThat(owners(transcript)).hasSize(2);
-        } finally {
-            second.close();
+        Set<String> owners = new HashSet<>();
+        for (long id : ids) {
+            JsonNode job = apiA.get("/api/v1/transfers/" + id).json();
+            assertThat(job.get("attempts").asInt()).isEqualTo(1);
+            String transcript = apiA.get("/api/v1/transfers/" + id + "/transcript").text();
+            assertThat(transcript.lines().filter(l -> l.startsWith("> RETR ")).count()).as(transcript).isEqualTo(1);
+            assertThat(transcript.lines().filter(l -> l.startsWith("< 220")).count()).as(transcript).isEqualTo(1);
+            owners.addAll(owners(transcript));
+        }
+        assertThat(owners).as("both instances ran jobs").hasSize(2);
+        String serverLog = peer.log();
+        for (int i = 0; i < 50; i++) {
+            String file = "/pair/f-%02d.bin".formatted(i);
+            assertThat(count(serverLog, "OK DOWNLOAD: Client \"127.0.0.1\", \"" + file + "\"")).as(file).isEqualTo(1);
+            assertThat(Files.size(dataDir.resolve("storage/cluster/pair/f-%02d.bin".formatted(i)))).isEqualTo(150_000);
         }
     }
 
     @Test
-    void twoInstancesShareFiftyJobsAndNoJobRunsTwice() throws Exception {
-        PostgresSupport.Database db = PostgresSupport.freshDatabase();
-        Path dataDir = Files.createTempDirectory("ftpbridge-pair-");
-        for (int i = 0; i < 50; i++) {
-            peer.put("pair/f-%02d.bin".formatted(i), TransferTestSupport.randomBytes(200 + i, 150_000));
-        }
-        ConfigurableApplicationContext a = start(db, dataDir);
-        ConfigurableApplicationContext b = start(db, dataDir);
-        try {
-            Api apiA = api(a);
-            Api apiB = api(b);
-            TransferTestSupport.createRemote(apiA, "pair-peer", peer, "PASV");
-            assertThat(apiA.post("/api/v1/folders", "{\"name\":\"pair\"}").status()).isEqualTo(201);
-            List<Long> ids = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                Api api = i % 2 == 0 ? apiA : apiB;
-                ids.add(TransferTestSupport.submit(api, """
-                        {"remote":"pair-peer","direction":"DOWNLOAD","remotePath":"/pair/f-%02d.bin","folder":"pair",
-                         "localPath":"f-%02d.bin"}""".formatted(i, i)));
-            }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    apiB.get("/api/v1/transfers?state=SUCCEEDED&size=100").json().get("total").asLong() == 50);
+    @Order(2)
+    void aJobCaughtByAStopIsResumedByTheNextStartAndFinishes() throws Exception {
+        b.close(); // one instance left, so that the job's run is stopped with it
+        Path source = peer.put("restart/big.bin", TransferTestSupport.randomBytes(11, 5 * 1024 * 1024));
+        long id = TransferTestSupport.downloadUnderWay(api(a), "cluster-peer", "/restart/big.bin", "cluster", "big.bin", 1_500_000);
+        a.close();
+        Path folder = dataDir.resolve("storage/cluster");
+        assertThat(TransferTestSupport.partials(folder)).hasSize(1);
+        assertThat(folder.resolve("big.bin")).doesNotExist();
 
-            Set<String> owners = new HashSet<>();
-            for (long id : ids) {
-                JsonNode job = apiA.get("/api/v1/transfers/" + id).json();
-                assertThat(job.get("attempts").asInt()).isEqualTo(1);
-                String transcript = apiA.get("/api/v1/transfers/" + id + "/transcript").text();
-                assertThat(transcript.lines().filter(l -> l.startsWith("> RETR ")).count()).as(transcript).isEqualTo(1);
-                assertThat(transcript.lines().filter(l -> l.startsWith("< 220")).count()).as(transcript).isEqualTo(1);
-                owners.addAll(owners(transcript));
-            }
-            assertThat(owners).as("both instances ran jobs").hasSize(2);
-            String serverLog = peer.log();
-            for (int i = 0; i < 50; i++) {
-                String file = "/pair/f-%02d.bin".formatted(i);
-                assertThat(count(serverLog, "OK DOWNLOAD: Client \"127.0.0.1\", \"" + file + "\"")).as(file).isEqualTo(1);
-                assertThat(Files.size(dataDir.resolve("storage/pair/f-%02d.bin".formatted(i)))).isEqualTo(150_000);
-            }
-        } finally {
-            a.close();
-            b.close();
-        }
+        a = start(db, dataDir);
+        Api api = api(a);
+        JsonNode done = TransferTestSupport.awaitState(api, id, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(done.get("attempts").asInt()).isEqualTo(2);
+        assertThat(TransferTestSupport.sha256(folder.resolve("big.bin"))).isEqualTo(TransferTestSupport.sha256(source));
+        assertThat(TransferTestSupport.partials(folder)).isEmpty();
+        String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
+        assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_500_000);
+        assertThat(owners(transcript)).hasSize(2);
     }
 
     private static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir) {
