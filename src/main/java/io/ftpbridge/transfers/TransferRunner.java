@@ -116,6 +116,9 @@ class TransferRunner {
                              | InvalidPathException e) {
                         // the folder refuses the file (quota, a directory in the way): retrying will not help
                         failure = file.remotePath() + ": " + e.getMessage();
+                        if (job.direction() == Direction.DOWNLOAD) {
+                            removePartial(job, file);
+                        }
                         jobs.updateFile(id, file.seq(), FileState.FAILED, file.size(), file.baseSize(), 0, e.getMessage());
                         transcript.note("file failed: " + failure);
                         log.warn("Transfer file failed: id={} remote={} path={} folder={} error={}", id, job.remote(),
@@ -176,31 +179,48 @@ class TransferRunner {
     }
 
     private void halted(JobRun run, TransferJob job, String owner, JobRun.Halt reason) {
-        if (reason == JobRun.Halt.CANCEL) {
-            removePartials(job);
-            finish(run, owner, JobState.CANCELLED, "cancelled");
-        } else {
+        if (reason != JobRun.Halt.CANCEL) {
             log.info("Transfer job stopped on this instance: id={} reason={} (it stays resumable)", job.id(), reason);
+            return;
+        }
+        List<TransferFile> unfinished = jobs.files(job.id()).stream()
+                .filter(f -> f.state() != FileState.DONE && f.state() != FileState.SKIPPED).toList();
+        if (job.direction() == Direction.DOWNLOAD) {
+            unfinished.forEach(f -> removePartial(job, f));
+        }
+        finish(run, owner, JobState.CANCELLED, "cancelled");
+        if (job.direction() == Direction.UPLOAD && !unfinished.isEmpty()) {
+            removeRemotePartials(job, owner, unfinished);
         }
     }
 
-    /** A cancelled download leaves no partial file behind (a cancelled upload's remote temp file is left to the server). */
-    private void removePartials(TransferJob job) {
-        if (job.direction() != Direction.DOWNLOAD) {
-            return;
-        }
+    /** Deletes a download's partial file (a cancel, or a file that failed for good). */
+    private void removePartial(TransferJob job, TransferFile file) {
+        String partial = partialName(file.localPath(), job.id());
         try {
-            FolderStorage folder = folders.storageOf(job.folder());
-            for (TransferFile file : jobs.files(job.id())) {
-                String partial = partialName(file.localPath(), job.id());
-                try {
-                    storage.delete(folder, partial, false);
-                } catch (NoSuchFileException absent) {
-                    // nothing was written for this file
-                }
+            storage.delete(folders.storageOf(job.folder()), partial, false);
+        } catch (NoSuchFileException absent) {
+            // nothing was written for this file
+        } catch (IOException | RuntimeException e) {
+            log.warn("Could not remove partial file: id={} folder={} path={} error={}", job.id(), job.folder(), partial, e.toString());
+        }
+    }
+
+    /** After a cancelled upload: one more connection to delete the temporary files on the server. */
+    private void removeRemotePartials(TransferJob job, String owner, List<TransferFile> unfinished) {
+        int attempt = jobs.find(job.id()).map(TransferJob::attempts).orElse(0);
+        TranscriptRecorder transcript = new TranscriptRecorder(jobs, job.id(), attempt, owner);
+        transcript.note("cancelled: removing temporary files on the server");
+        FTPClient client = null;
+        try {
+            client = connector.connect(remotes.connectionSettings(job.remote()), job.dataMode(), transcript);
+            for (TransferFile f : unfinished) {
+                client.deleteFile(partialName(f.remotePath(), job.id()));
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("Could not remove partial files of cancelled job: id={} folder={} error={}", job.id(), job.folder(), e.toString());
+            log.warn("Could not remove remote partial files: id={} remote={} error={}", job.id(), job.remote(), e.toString());
+        } finally {
+            RemoteConnector.disconnectQuietly(client);
         }
     }
 

@@ -56,6 +56,15 @@ final class TransferTestSupport {
         return id;
     }
 
+    /** Cancels a running job and checks that it is CANCELLED within a second of the request. */
+    static void cancelWithinASecond(Api api, long id) {
+        long cancelledAt = System.nanoTime();
+        assertThat(api.post("/api/v1/transfers/" + id + "/cancel", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> api.get("/api/v1/transfers/" + id).json().get("state").asString().equals("CANCELLED"));
+        assertThat((System.nanoTime() - cancelledAt) / 1_000_000).isLessThan(1000);
+    }
+
     static JsonNode awaitState(Api api, long id, String state, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
             String now = api.get("/api/v1/transfers/" + id).json().get("state").asString();
