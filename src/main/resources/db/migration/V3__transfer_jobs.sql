@@ -11,6 +11,7 @@ CREATE TABLE transfer_job (
     append_mode      BOOLEAN       NOT NULL DEFAULT FALSE,
     overwrite        VARCHAR(16)   NOT NULL,
     data_mode        VARCHAR(8),
+    transfer_type    VARCHAR(8),
     verify           BOOLEAN       NOT NULL DEFAULT TRUE,
     state            VARCHAR(16)   NOT NULL,
     attempts         INTEGER       NOT NULL DEFAULT 0,

@@ -1,6 +1,7 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.remotes.DataMode;
+import io.ftpbridge.remotes.TransferType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 class TransferJobRepository {
 
     private static final String JOB_COLUMNS = "id, remote, direction, remote_path, folder, local_path, glob, recursive,"
-            + " append_mode, overwrite, data_mode, verify, state, attempts, error, planned, cancel_requested, owner,"
+            + " append_mode, overwrite, data_mode, transfer_type, verify, state, attempts, error, planned, cancel_requested, owner,"
             + " bytes_done, created_at, started_at, finished_at";
 
     private final JdbcClient jdbc;
@@ -39,13 +40,14 @@ class TransferJobRepository {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO transfer_job (remote, direction, remote_path, folder, local_path, glob, recursive, append_mode,
-                                          overwrite, data_mode, verify, state, created_at)
+                                          overwrite, data_mode, transfer_type, verify, state, created_at)
                 VALUES (:remote, :direction, :remotePath, :folder, :localPath, :glob, :recursive, :append,
-                        :overwrite, :dataMode, :verify, 'QUEUED', :now)""")
+                        :overwrite, :dataMode, :transferType, :verify, 'QUEUED', :now)""")
                 .param("remote", r.remote()).param("direction", r.direction().name())
                 .param("remotePath", r.remotePath()).param("folder", r.folder()).param("localPath", r.localPath())
                 .param("glob", glob).param("recursive", recursive).param("append", append)
                 .param("overwrite", overwrite.name()).param("dataMode", r.dataMode() == null ? null : r.dataMode().name())
+                .param("transferType", r.transferType() == null ? null : r.transferType().name())
                 .param("verify", verify).param("now", now())
                 .update(keys, "id");
         return keys.getKey().longValue();
@@ -218,10 +220,11 @@ class TransferJobRepository {
 
     private static TransferJob job(ResultSet rs, int row) throws SQLException {
         String mode = rs.getString("data_mode");
+        String type = rs.getString("transfer_type");
         return new TransferJob(rs.getLong("id"), rs.getString("remote"), Direction.valueOf(rs.getString("direction")),
                 rs.getString("remote_path"), rs.getString("folder"), rs.getString("local_path"), rs.getBoolean("glob"),
                 rs.getBoolean("recursive"), rs.getBoolean("append_mode"), Overwrite.valueOf(rs.getString("overwrite")),
-                mode == null ? null : DataMode.valueOf(mode), rs.getBoolean("verify"),
+                mode == null ? null : DataMode.valueOf(mode), type == null ? null : TransferType.valueOf(type), rs.getBoolean("verify"),
                 JobState.valueOf(rs.getString("state")), rs.getInt("attempts"), rs.getString("error"),
                 rs.getBoolean("planned"), rs.getBoolean("cancel_requested"), rs.getString("owner"),
                 rs.getLong("bytes_done"), rs.getObject("created_at", OffsetDateTime.class),

@@ -1,6 +1,7 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.remotes.DataMode;
+import io.ftpbridge.remotes.TransferType;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -9,7 +10,8 @@ import jakarta.validation.constraints.Size;
  * A new transfer job. {@code glob}: the last segment of the source path is a pattern (mget/mput);
  * {@code recursive}: with glob, matching directories are walked too. For a single file,
  * {@code localPath} (DOWNLOAD) or {@code remotePath} (UPLOAD) ending in {@code /} names a directory
- * the file goes into; for a glob they always name the target directory.
+ * the file goes into; for a glob they always name the target directory. {@code dataMode} and
+ * {@code transferType} (ASCII or BINARY) override the remote's for this job.
  */
 public record TransferRequest(
         @NotBlank @Size(max = 64) String remote,
@@ -22,5 +24,6 @@ public record TransferRequest(
         Boolean append,
         Overwrite overwrite,
         DataMode dataMode,
+        TransferType transferType,
         Boolean verify) {
 }

@@ -1,13 +1,14 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.remotes.DataMode;
+import io.ftpbridge.remotes.TransferType;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /** A transfer job as {@code GET /api/v1/transfers/{id}} shows it. */
 public record TransferResponse(long id, JobState state, String remote, Direction direction, String remotePath,
                                String folder, String localPath, boolean glob, boolean recursive, boolean append,
-                               Overwrite overwrite, DataMode dataMode, boolean verify, OffsetDateTime createdAt,
+                               Overwrite overwrite, DataMode dataMode, TransferType transferType, boolean verify, OffsetDateTime createdAt,
                                OffsetDateTime startedAt, OffsetDateTime finishedAt, int attempts, String error,
                                String runBy, Progress progress, List<FileView> files) {
 

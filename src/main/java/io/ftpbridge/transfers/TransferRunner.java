@@ -24,6 +24,7 @@ import java.nio.file.PathMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPReply;
@@ -92,6 +93,10 @@ class TransferRunner {
                 transcript.note("attempt %d by %s".formatted(attempt, owner));
                 client = connector.connect(settings, job.dataMode(), transcript);
                 run.attach(client);
+                TransferType type = job.transferType() != null ? job.transferType() : settings.transferType();
+                if (type != settings.transferType()) {
+                    client.setFileType(type == TransferType.ASCII ? FTP.ASCII_FILE_TYPE : FTP.BINARY_FILE_TYPE);
+                }
                 if (!job.planned()) {
                     jobs.plan(id, plan(job, client, folder));
                     job = jobs.find(id).orElseThrow();
@@ -99,7 +104,7 @@ class TransferRunner {
                 List<TransferFile> files = jobs.files(id);
                 run.progress().plan(files);
                 String failure = null;
-                boolean binary = settings.transferType() == TransferType.BINARY;
+                boolean binary = type == TransferType.BINARY;
                 ChecksumVerifier checksums = new ChecksumVerifier(client);
                 for (TransferFile file : files) {
                     if (file.state() == FileState.DONE || file.state() == FileState.SKIPPED) {

@@ -122,7 +122,7 @@ public class TransferService {
                         f.size(), f.state(), f.bytesDone(), f.error()))
                 .toList();
         return new TransferResponse(job.id(), job.state(), job.remote(), job.direction(), job.remotePath(), job.folder(),
-                job.localPath(), job.glob(), job.recursive(), job.append(), job.overwrite(), job.dataMode(), job.verify(),
+                job.localPath(), job.glob(), job.recursive(), job.append(), job.overwrite(), job.dataMode(), job.transferType(), job.verify(),
                 job.createdAt(), job.startedAt(), job.finishedAt(), job.attempts(), job.error(), job.owner(), progress, views);
     }
 

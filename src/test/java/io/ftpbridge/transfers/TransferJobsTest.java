@@ -119,6 +119,8 @@ class TransferJobsTest {
         try (Stream<Path> files = Files.list(fast.root().resolve("back"))) {
             assertThat(files.count()).isEqualTo(100);
         }
+        String metrics = api.get("/actuator/prometheus").text();
+        assertThat(metrics).containsPattern("ftpbridge_transfers_jobs\\{[^}]*state=\"SUCCEEDED\"[^}]*} [1-9]");
     }
 
     @Test
@@ -140,6 +142,25 @@ class TransferJobsTest {
                 {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/policy/a.txt","folder":"jobs",
                  "localPath":"a.txt","append":true}"""), "SUCCEEDED", Duration.ofSeconds(30));
         assertThat(Files.readString(folderRoot.resolve("a.txt"))).isEqualTo("localremote");
+    }
+
+    @Test
+    void aJobUsesItsOwnDataModeAndTransferTypeOverTheRemotes() throws Exception {
+        fast.put("modes/text.txt", "line one\nline two\n".getBytes(StandardCharsets.UTF_8));
+
+        long eprt = submit("""
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/modes/text.txt","folder":"jobs",
+                 "localPath":"modes/eprt.txt","dataMode":"EPRT"}""");
+        JsonNode eprtJob = TransferTestSupport.awaitState(api, eprt, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(eprtJob.get("dataMode").asString()).isEqualTo("EPRT");
+        assertThat(api.get("/api/v1/transfers/" + eprt + "/transcript").text()).contains("> EPRT |1|127.0.0.1|", "> TYPE I");
+
+        long ascii = submit("""
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/modes/text.txt","folder":"jobs",
+                 "localPath":"modes/ascii.txt","dataMode":"PORT","transferType":"ASCII"}""");
+        TransferTestSupport.awaitState(api, ascii, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + ascii + "/transcript").text()).contains("> TYPE A", "> PORT 127,0,0,1,");
+        assertThat(Files.readString(folderRoot.resolve("modes/ascii.txt"))).isEqualTo("line one\nline two\n");
     }
 
     @Test
