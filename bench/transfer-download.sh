@@ -15,6 +15,8 @@ FTP_PATH=${FTP_PATH:?path of the file on the FTP server, e.g. /bench/1g.bin}
 DATA_MODE=${DATA_MODE:-EPSV}
 VERIFY=${VERIFY:-false}
 RUNS=${RUNS:-3}
+# curl writes to a real file too (default: beside the folder storage, same disk), not /dev/null
+CURL_OUT=${CURL_OUT:-$(mktemp -p "${CURL_DIR:-/tmp}" bench-curl-XXXXXX.bin)}
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 api() { curl -sS -u "$ADMIN" -H 'Content-Type: application/json' "$@"; }
@@ -26,7 +28,8 @@ api -o /dev/null "$BASE/api/v1/folders" -d '{"name":"bench"}' || true
 url="ftp://$FTP_HOST:$FTP_PORT$FTP_PATH"
 [ "$DATA_MODE" = PASV ] && pasv=(--disable-epsv) || pasv=()
 for run in $(seq 1 "$RUNS"); do
-  curl_bps=$(curl -sS "${pasv[@]}" --user "$FTP_USER:$FTP_PASS" -o /dev/null -w '%{speed_download}' "$url")
+  curl_bps=$(curl -sS "${pasv[@]}" --user "$FTP_USER:$FTP_PASS" -o "$CURL_OUT" -w '%{speed_download}' "$url")
+  rm -f "$CURL_OUT"
   id=$(api "$BASE/api/v1/transfers" -d "{\"remote\":\"bench-remote\",\"direction\":\"DOWNLOAD\",
     \"remotePath\":\"$FTP_PATH\",\"folder\":\"bench\",\"localPath\":\"bench-$run.bin\",\"verify\":$VERIFY}" | json 'd["id"]')
   while :; do
