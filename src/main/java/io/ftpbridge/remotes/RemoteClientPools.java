@@ -134,7 +134,7 @@ public class RemoteClientPools implements DisposableBean {
             String message = e.getMessage().replaceFirst("^remote '[^']*' ", "");
             return new RemoteOperationException(name, RemoteOperationException.Failure.REFUSED, message, e);
         }
-        if (e instanceof SocketTimeoutException) {
+        if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
             return new RemoteOperationException(name, RemoteOperationException.Failure.TIMEOUT,
                     "did not answer in time (" + e.getMessage() + ")", e);
         }
