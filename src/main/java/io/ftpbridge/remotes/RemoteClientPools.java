@@ -35,7 +35,10 @@ public class RemoteClientPools implements DisposableBean {
     private final RemoteService remotes;
     private final RemoteConnector connector;
     private final RemoteClientProperties properties;
-    private final Map<String, GenericObjectPool<FTPClient>> pools = new ConcurrentHashMap<>();
+    private final Map<String, RemotePool> pools = new ConcurrentHashMap<>();
+
+    private record RemotePool(GenericObjectPool<FTPClient> pool, RemoteSettings settings) {
+    }
 
     public RemoteClientPools(RemoteService remotes, RemoteConnector connector, RemoteClientProperties properties) {
         this.remotes = remotes;
@@ -54,14 +57,21 @@ public class RemoteClientPools implements DisposableBean {
     public final class Lease implements AutoCloseable {
         private final String remote;
         private final GenericObjectPool<FTPClient> pool;
+        private final RemoteSettings settings;
         private final FTPClient client;
         private boolean broken;
         private boolean closed;
 
-        private Lease(String remote, GenericObjectPool<FTPClient> pool, FTPClient client) {
+        private Lease(String remote, RemotePool pool, FTPClient client) {
             this.remote = remote;
-            this.pool = pool;
+            this.pool = pool.pool();
+            this.settings = pool.settings();
             this.client = client;
+        }
+
+        /** The settings the connection was made with (never logged: the password is in them). */
+        RemoteSettings settings() {
+            return settings;
         }
 
         public FTPClient client() {
@@ -97,9 +107,10 @@ public class RemoteClientPools implements DisposableBean {
 
     /** Borrows a logged-in client of the named remote, connecting a new one if none is idle. */
     public Lease borrow(String name) {
-        GenericObjectPool<FTPClient> pool = pools.computeIfAbsent(name, this::newPool);
+        RemotePool remotePool = pools.computeIfAbsent(name, this::newPool);
+        GenericObjectPool<FTPClient> pool = remotePool.pool();
         try {
-            return new Lease(name, pool, pool.borrowObject());
+            return new Lease(name, remotePool, pool.borrowObject());
         } catch (NoSuchElementException e) {
             if (e.getCause() != null) {
                 throw failure(name, e.getCause());
@@ -109,7 +120,7 @@ public class RemoteClientPools implements DisposableBean {
                     .formatted(name, pool.getMaxTotal(), pool.getMaxWaitDuration()), e);
         } catch (IllegalStateException e) {
             // the pool was closed by a settings change between lookup and borrow: use the new one
-            pools.remove(name, pool);
+            pools.remove(name, remotePool);
             return borrow(name);
         } catch (Exception e) {
             throw failure(name, e);
@@ -117,10 +128,11 @@ public class RemoteClientPools implements DisposableBean {
     }
 
     public PoolStats stats(String name) {
-        GenericObjectPool<FTPClient> pool = pools.get(name);
-        if (pool == null) {
+        RemotePool remotePool = pools.get(name);
+        if (remotePool == null) {
             return new PoolStats(0, 0, remotes.connectionSettings(name).maxConnections(), 0, 0, 0);
         }
+        GenericObjectPool<FTPClient> pool = remotePool.pool();
         return new PoolStats(pool.getNumActive(), pool.getNumIdle(), pool.getMaxTotal(), pool.getCreatedCount(),
                 pool.getDestroyedCount(), pool.getBorrowedCount());
     }
@@ -148,21 +160,21 @@ public class RemoteClientPools implements DisposableBean {
 
     @TransactionalEventListener(fallbackExecution = true)
     void remoteChanged(RemoteChangedEvent event) {
-        GenericObjectPool<FTPClient> pool = pools.remove(event.name());
+        RemotePool pool = pools.remove(event.name());
         if (pool != null) {
-            pool.close();
+            pool.pool().close();
             log.info("Remote pool closed: remote={} reason={}", event.name(), event.deleted() ? "deleted" : "settings changed");
         }
     }
 
     @Override
     public void destroy() {
-        pools.forEach((name, pool) -> pool.close());
+        pools.forEach((name, pool) -> pool.pool().close());
         log.info("Remote pools closed: count={}", pools.size());
         pools.clear();
     }
 
-    private GenericObjectPool<FTPClient> newPool(String name) {
+    private RemotePool newPool(String name) {
         RemoteSettings settings = remotes.connectionSettings(name);
         GenericObjectPoolConfig<FTPClient> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(settings.maxConnections());
@@ -176,7 +188,7 @@ public class RemoteClientPools implements DisposableBean {
         config.setJmxEnabled(false);
         log.info("Remote pool created: remote={} host={} port={} maxConnections={}", name, settings.host(),
                 settings.port(), settings.maxConnections());
-        return new GenericObjectPool<>(new ClientFactory(settings), config);
+        return new RemotePool(new GenericObjectPool<>(new ClientFactory(settings), config), settings);
     }
 
     /** Connects, checks with NOOP, and disconnects the pool's clients. */

@@ -82,7 +82,8 @@ public class RemoteFiles {
         RemoteClientPools.Lease lease = pools.borrow(name);
         FTPClient client = lease.client();
         try {
-            long size = sizeOf(client, path);
+            // in ASCII the bytes sent differ from the size on the server
+            long size = lease.settings().transferType() == TransferType.BINARY ? sizeOf(client, path) : -1;
             InputStream in = client.retrieveFileStream(path);
             if (in == null) {
                 RemoteOperationException failure = replyFailure(name, client, "download", path,

@@ -191,6 +191,25 @@ class RemoteFaultsTest {
         }
     }
 
+    @Test
+    void changingARemoteRebuildsItsPoolWithTheNewSettings() {
+        createRemote("rebuilt", throttled.host(), throttled.port(), "wrong-at-first", 2, "PT5S", "PT10S");
+        assertThat(api.get("/api/v1/remotes/rebuilt/files/").status()).isEqualTo(502);
+
+        assertThat(api.patch("/api/v1/remotes/rebuilt", "{\"password\":\"%s\"}".formatted(throttled.password())).status())
+                .isEqualTo(200);
+        assertThat(api.get("/api/v1/remotes/rebuilt/files/").status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/remotes/rebuilt/pool").json().get("idle").asInt()).isEqualTo(1);
+
+        assertThat(api.patch("/api/v1/remotes/rebuilt", "{\"maxConnections\":3}").status()).isEqualTo(200);
+        JsonNode fresh = api.get("/api/v1/remotes/rebuilt/pool").json();
+        assertThat(fresh.get("maxConnections").asInt()).isEqualTo(3);
+        assertThat(fresh.get("idle").asInt()).as("the old pool's connections were closed").isZero();
+
+        assertThat(api.delete("/api/v1/remotes/rebuilt").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/remotes/rebuilt/files/").status()).isEqualTo(404);
+    }
+
     private void createRemote(String name, String host, int port, String password, int maxConnections,
                               String connectTimeout, String readTimeout) {
         Api.Response created = api.post("/api/v1/remotes", """

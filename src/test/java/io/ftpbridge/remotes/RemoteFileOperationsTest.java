@@ -140,6 +140,23 @@ class RemoteFileOperationsTest {
         assertThat(json.get("millis").asLong()).isBetween(0L, 5000L);
     }
 
+    @ParameterizedTest(name = "TYPE {0}")
+    @CsvSource({"ASCII, A", "BINARY, I"})
+    void transferTypeDecidesWhetherLineEndingsAreTranslated(String type, String typeCode) {
+        String expected = type.equals("ASCII") ? "line one\nline two\n" : "line one\r\nline two\r\n";
+        String name = "type-" + type.toLowerCase();
+        vsftpd.put(name + ".txt", "line one\r\nline two\r\n".getBytes());
+        Api.Response created = api.post("/api/v1/remotes", """
+                {"name":"%s","host":"%s","port":%d,"username":"%s","password":"%s","transferType":"%s"}"""
+                .formatted(name, vsftpd.host(), vsftpd.port(), vsftpd.user(), vsftpd.password(), type));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+
+        Api.Response downloaded = api.get("/api/v1/remotes/" + name + "/files/" + name + ".txt?download=true");
+        assertThat(downloaded.status()).as(downloaded.text()).isEqualTo(200);
+        assertThat(downloaded.text()).isEqualTo(expected);
+        assertThat(transcriptLines()).anyMatch(l -> l.contains("remote=" + name + " > TYPE " + typeCode));
+    }
+
     private void createRemote(String name, String server, String ip, String mode) {
         boolean v6 = ip.equals("v6");
         String host;
