@@ -2,6 +2,7 @@ package io.ftpbridge.remotes;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.time.Duration;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bufferSize            socket and stream buffer for data transfers, in bytes
  * @param idleTimeout           a pooled connection idle this long is closed
  * @param evictionInterval      how often idle pooled connections are looked at
+ * @param trustStore            certificates trusted for FTPS remotes (PKCS12 or JKS); unset = the JVM's CA list
+ * @param trustStorePassword    password of {@code trustStore}
  */
 @Validated
 @ConfigurationProperties("ftpbridge.remotes")
@@ -25,7 +28,9 @@ public record RemoteClientProperties(
         String activeExternalAddress,
         @DefaultValue("262144") @Min(1024) int bufferSize,
         @DefaultValue("60s") @NotNull Duration idleTimeout,
-        @DefaultValue("30s") @NotNull Duration evictionInterval) {
+        @DefaultValue("30s") @NotNull Duration evictionInterval,
+        Path trustStore,
+        String trustStorePassword) {
 
     int activeMinPort() {
         return activePorts == null ? 0 : Integer.parseInt(activePorts.split("-")[0]);
