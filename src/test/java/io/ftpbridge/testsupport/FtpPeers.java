@@ -46,24 +46,35 @@ public final class FtpPeers {
      * @param maxBytesPerSecond vsftpd's {@code local_max_rate}: throttles each transfer; 0 = unlimited
      * @param passiveMin        first port of the passive range (the tests' range is 33000-33099)
      * @param passiveMax        last port of the passive range
+     * @param tls               FTPS: none, explicit (AUTH TLS) or implicit; logins and data must then be protected
      */
-    public record Options(boolean ipv6, long maxBytesPerSecond, int passiveMin, int passiveMax) {
+    public record Options(boolean ipv6, long maxBytesPerSecond, int passiveMin, int passiveMax, Tls tls) {
 
         public Options ipv6(boolean ipv6) {
-            return new Options(ipv6, maxBytesPerSecond, passiveMin, passiveMax);
+            return new Options(ipv6, maxBytesPerSecond, passiveMin, passiveMax, tls);
         }
 
         public Options maxBytesPerSecond(long rate) {
-            return new Options(ipv6, rate, passiveMin, passiveMax);
+            return new Options(ipv6, rate, passiveMin, passiveMax, tls);
         }
 
         public Options passivePorts(int min, int max) {
-            return new Options(ipv6, maxBytesPerSecond, min, max);
+            return new Options(ipv6, maxBytesPerSecond, min, max, tls);
+        }
+
+        public Options tls(Tls tls) {
+            return new Options(ipv6, maxBytesPerSecond, passiveMin, passiveMax, tls);
         }
     }
 
+    /** FTPS flavour of a peer. */
+    public enum Tls { NONE, EXPLICIT, IMPLICIT }
+
+    /** Password of {@link Peer#trustStore()}. */
+    public static final String TRUST_STORE_PASSWORD = "changeit";
+
     public static Options options() {
-        return new Options(false, 0, 33000, 33049);
+        return new Options(false, 0, 33000, 33049, Tls.NONE);
     }
 
     /** Starts vsftpd with the given options; close the peer to stop it and remove its files. */
@@ -77,6 +88,7 @@ public final class FtpPeers {
             chown(root);
             String host = options.ipv6() ? "::1" : "127.0.0.1";
             int port = freePort(host);
+            String tls = options.tls() == Tls.NONE ? "ssl_enable=NO" : tlsConfig(dir, options.tls());
             String config = template("vsftpd.conf", Map.of(
                     "listen", options.ipv6() ? "listen=NO\nlisten_ipv6=YES\nlisten_address6=::1"
                             : "listen=YES\nlisten_ipv6=NO\nlisten_address=127.0.0.1",
@@ -87,10 +99,11 @@ public final class FtpPeers {
                     "pasvMin", Integer.toString(options.passiveMin()),
                     "pasvMax", Integer.toString(options.passiveMax()),
                     "maxRate", Long.toString(options.maxBytesPerSecond()),
-                    "logFile", dir.resolve("vsftpd.log").toString()));
+                    "logFile", dir.resolve("vsftpd.log").toString(),
+                    "tls", tls));
             Path configFile = dir.resolve("vsftpd.conf");
             Files.writeString(configFile, config);
-            Peer peer = new Peer(List.of(VSFTPD, configFile.toString()), host, port, root, dir);
+            Peer peer = new Peer(List.of(VSFTPD, configFile.toString()), host, port, root, dir, options.tls() != Tls.IMPLICIT);
             peer.start();
             return peer;
         } catch (IOException e) {
@@ -105,9 +118,11 @@ public final class FtpPeers {
         private final int port;
         private final Path root;
         private final Path dir;
+        private final boolean plainGreeting;
         private Process process;
 
-        Peer(List<String> command, String host, int port, Path root, Path dir) {
+        Peer(List<String> command, String host, int port, Path root, Path dir, boolean plainGreeting) {
+            this.plainGreeting = plainGreeting;
             this.command = command;
             this.host = host;
             this.port = port;
@@ -147,6 +162,11 @@ public final class FtpPeers {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** A PKCS12 store ({@link #TRUST_STORE_PASSWORD}) trusting this peer's self-signed certificate (TLS peers only). */
+        public Path trustStore() {
+            return dir.resolve("trust.p12");
         }
 
         /** The server's own log (protocol and transfers). */
@@ -212,6 +232,9 @@ public final class FtpPeers {
         private boolean greets() {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), 500);
+                if (!plainGreeting) {
+                    return true; // implicit TLS: the greeting comes after a handshake; listening is enough
+                }
                 socket.setSoTimeout(2000);
                 InputStream in = socket.getInputStream();
                 byte[] greeting = new byte[3];
@@ -229,6 +252,34 @@ public final class FtpPeers {
                 return e.toString();
             }
         }
+    }
+
+    /** A self-signed certificate for 127.0.0.1, ::1 and localhost, and vsftpd's TLS settings. */
+    private static String tlsConfig(Path dir, Tls tls) {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        ExternalCommand.Result made = ExternalCommand.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost"));
+        if (!made.ok()) {
+            throw new IllegalStateException("openssl failed: " + made.output());
+        }
+        ExternalCommand.Result trusted = ExternalCommand.run(List.of("keytool", "-importcert", "-noprompt", "-alias", "peer",
+                "-file", cert.toString(), "-keystore", dir.resolve("trust.p12").toString(), "-storetype", "PKCS12",
+                "-storepass", TRUST_STORE_PASSWORD));
+        if (!trusted.ok()) {
+            throw new IllegalStateException("keytool failed: " + trusted.output());
+        }
+        return String.join("\n",
+                "ssl_enable=YES",
+                "implicit_ssl=" + (tls == Tls.IMPLICIT ? "YES" : "NO"),
+                "rsa_cert_file=" + cert,
+                "rsa_private_key_file=" + key,
+                "force_local_logins_ssl=YES",
+                "force_local_data_ssl=YES",
+                "require_ssl_reuse=NO",
+                "ssl_tlsv1=YES",
+                "ssl_ciphers=HIGH");
     }
 
     private static synchronized void ensureSystemUser() {
