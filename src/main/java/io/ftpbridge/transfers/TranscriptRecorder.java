@@ -1,20 +1,21 @@
 package io.ftpbridge.transfers;
 
-import java.util.Locale;
-import org.apache.commons.net.ProtocolCommandEvent;
+import io.ftpbridge.remotes.ControlTranscript;
 import org.apache.commons.net.ProtocolCommandListener;
 
 /**
- * Writes every command ({@code > CMD}) and reply line ({@code < reply}) of a job's control
- * connection to the database, with the password shown as {@code PASS ****}. Kept in the database
- * (not a file under data-dir) so that it follows the job from instance to instance.
+ * Writes a job's control connection to the database, one line per command ({@code > CMD}) and
+ * reply line ({@code < reply}) as the remotes feature's {@link ControlTranscript} formats them
+ * (password as {@code PASS ****}), plus ftpbridge's own notes ({@code # ...}). Kept in the
+ * database, not in a file under data-dir, so that it follows the job from instance to instance.
  */
-final class TranscriptRecorder implements ProtocolCommandListener {
+final class TranscriptRecorder {
 
     private final TransferJobRepository jobs;
     private final long jobId;
     private final int attempt;
     private final String owner;
+    private final ControlTranscript listener = new ControlTranscript(this::write);
     private long seq;
 
     TranscriptRecorder(TransferJobRepository jobs, long jobId, int attempt, String owner) {
@@ -25,30 +26,19 @@ final class TranscriptRecorder implements ProtocolCommandListener {
         this.seq = jobs.lastTranscriptSeq(jobId);
     }
 
-    @Override
-    public void protocolCommandSent(ProtocolCommandEvent event) {
-        String message = event.getMessage().strip();
-        if (event.getCommand() != null && event.getCommand().toUpperCase(Locale.ROOT).equals("PASS")) {
-            message = "PASS ****";
-        }
-        write("> " + message);
+    /** The listener to hand to {@code RemoteConnector.connect}. */
+    ProtocolCommandListener listener() {
+        return listener;
     }
 
-    @Override
-    public void protocolReplyReceived(ProtocolCommandEvent event) {
-        for (String line : event.getMessage().split("\r?\n")) {
-            if (!line.isBlank()) {
-                write("< " + line.stripTrailing());
-            }
-        }
-    }
-
-    /** A note of ftpbridge's own (a retry, a verification), marked with {@code #}. */
+    /** A note of ftpbridge's own (an attempt, a retry, a verification), marked with {@code #}. */
     void note(String text) {
         write("# " + text);
     }
 
     private synchronized void write(String line) {
-        jobs.appendTranscript(jobId, ++seq, attempt, owner, line);
+        if (!line.isBlank() && !line.equals("< ")) {
+            jobs.appendTranscript(jobId, ++seq, attempt, owner, line);
+        }
     }
 }

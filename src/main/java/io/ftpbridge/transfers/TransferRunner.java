@@ -91,7 +91,7 @@ class TransferRunner {
                 FolderStorage folder = folders.storageOf(job.folder());
                 RemoteSettings settings = remotes.connectionSettings(job.remote());
                 transcript.note("attempt %d by %s".formatted(attempt, owner));
-                client = connector.connect(settings, job.dataMode(), transcript);
+                client = connector.connect(settings, job.dataMode(), transcript.listener());
                 run.attach(client);
                 TransferType type = job.transferType() != null ? job.transferType() : settings.transferType();
                 if (type != settings.transferType()) {
@@ -218,7 +218,7 @@ class TransferRunner {
         transcript.note("cancelled: removing temporary files on the server");
         FTPClient client = null;
         try {
-            client = connector.connect(remotes.connectionSettings(job.remote()), job.dataMode(), transcript);
+            client = connector.connect(remotes.connectionSettings(job.remote()), job.dataMode(), transcript.listener());
             for (TransferFile f : unfinished) {
                 client.deleteFile(partialName(f.remotePath(), job.id()));
             }

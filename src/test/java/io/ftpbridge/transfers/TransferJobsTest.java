@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ftpbridge.folders.FolderService;
+import io.ftpbridge.ftpserver.FtpServerLifecycle;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.FtpPeers;
@@ -37,6 +38,9 @@ class TransferJobsTest {
 
     @Autowired
     FolderService folders;
+
+    @Autowired
+    FtpServerLifecycle ftp;
 
     Api api;
     FtpPeers.Peer fast;
@@ -121,6 +125,46 @@ class TransferJobsTest {
         }
         String metrics = api.get("/actuator/prometheus").text();
         assertThat(metrics).containsPattern("ftpbridge_transfers_jobs\\{[^}]*state=\"SUCCEEDED\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void recursiveMgetWalksSubdirectoriesAndKeepsTheirLayout() throws Exception {
+        fast.put("tree/top.dat", new byte[] {1});
+        fast.put("tree/a/x.dat", new byte[] {2});
+        fast.put("tree/b/c/y.dat", new byte[] {3});
+        fast.put("tree/b/c/skip.txt", new byte[] {4});
+
+        JsonNode job = TransferTestSupport.awaitState(api, submit("""
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/tree/*.dat","glob":true,"recursive":true,
+                 "folder":"jobs","localPath":"tree"}"""), "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(job.get("progress").get("files").asInt()).isEqualTo(3);
+        assertThat(Files.readAllBytes(folderRoot.resolve("tree/top.dat"))).containsExactly(1);
+        assertThat(Files.readAllBytes(folderRoot.resolve("tree/a/x.dat"))).containsExactly(2);
+        assertThat(Files.readAllBytes(folderRoot.resolve("tree/b/c/y.dat"))).containsExactly(3);
+        assertThat(folderRoot.resolve("tree/b/c/skip.txt")).doesNotExist();
+    }
+
+    @Test
+    void transfersAreVerifiedWithTheServersChecksumWhereItOffersOne() throws Exception {
+        // ftpbridge's own FTP server (Apache FtpServer) answers MD5; vsftpd offers no checksum command
+        api.createFolderAndUser("checksums", "sum-user", "sum-password", "/", Api.ALL);
+        Path source = folders.storageOf("checksums").root().resolve("sum.bin");
+        Files.write(source, TransferTestSupport.randomBytes(21, 3 * 1024 * 1024));
+        TransferTestSupport.createRemote(api, "self", "127.0.0.1", ftp.port(), "sum-user", "sum-password", "EPSV");
+        String md5 = TransferTestSupport.md5(source);
+
+        long down = submit("""
+                {"remote":"self","direction":"DOWNLOAD","remotePath":"/sum.bin","folder":"jobs","localPath":"sum.bin"}""");
+        TransferTestSupport.awaitState(api, down, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + down + "/transcript").text())
+                .contains("> MD5 /sum.bin", "# verify /sum.bin MD5 remote=" + md5 + " local=" + md5);
+
+        long up = submit("""
+                {"remote":"self","direction":"UPLOAD","remotePath":"/sum-copy.bin","folder":"jobs","localPath":"sum.bin"}""");
+        TransferTestSupport.awaitState(api, up, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + up + "/transcript").text())
+                .contains("> MD5 /.sum-copy.bin.ftpbridge-job" + up + ".part", "MD5 remote=" + md5 + " local=" + md5);
+        assertThat(TransferTestSupport.md5(source.resolveSibling("sum-copy.bin"))).isEqualTo(md5);
     }
 
     @Test

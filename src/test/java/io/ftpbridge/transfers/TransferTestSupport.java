@@ -30,11 +30,18 @@ final class TransferTestSupport {
     }
 
     static void createRemote(Api api, String name, FtpPeers.Peer peer, String dataMode) {
+        createRemote(api, name, peer.host(), peer.port(), peer.user(), peer.password(), dataMode);
+    }
+
+    static void createRemote(Api api, String name, String host, int port, String user, String password, String dataMode) {
         Api.Response created = api.post("/api/v1/remotes", """
                 {"name":"%s","host":"%s","port":%d,"username":"%s","password":"%s","dataMode":"%s",
-                 "connectTimeout":"PT5S","readTimeout":"PT10S"}""".formatted(name, peer.host(), peer.port(), peer.user(),
-                peer.password(), dataMode));
+                 "connectTimeout":"PT5S","readTimeout":"PT10S"}""".formatted(name, host, port, user, password, dataMode));
         assertThat(created.status()).as(created.text()).isEqualTo(201);
+    }
+
+    static String md5(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
     }
 
     /** Posts a job and returns its id (checking the 202 and the Location). */
