@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -34,8 +35,10 @@ class TransferEvents {
 
     SseEmitter stream(long id) {
         SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
+        AtomicBoolean ended = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
         Runnable stop = () -> {
+            ended.set(true);
             ScheduledFuture<?> f = task.get();
             if (f != null) {
                 f.cancel(false);
@@ -45,20 +48,26 @@ class TransferEvents {
         emitter.onTimeout(stop);
         emitter.onError(e -> stop.run());
         task.set(timer.scheduleAtFixedRate(() -> {
+            if (ended.get()) {
+                return;
+            }
             try {
                 TransferResponse job = transfers.get(id);
                 if (job.state().finished()) {
-                    emitter.send(SseEmitter.event().name("state").id(String.valueOf(System.currentTimeMillis())).data(job));
-                    emitter.complete();
                     stop.run();
+                    emitter.send(SseEmitter.event().name("state").data(job));
+                    emitter.complete();
                 } else {
                     emitter.send(SseEmitter.event().name("progress").data(new Event(job.id(), job.state(), job.progress())));
                 }
             } catch (IOException | RuntimeException e) {
-                emitter.completeWithError(e);
                 stop.run();
+                emitter.completeWithError(e);
             }
         }, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS));
+        if (ended.get()) {
+            task.get().cancel(false); // ended before the future was known
+        }
         return emitter;
     }
 

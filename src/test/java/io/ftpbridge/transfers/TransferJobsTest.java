@@ -266,6 +266,8 @@ class TransferJobsTest {
         long restOffset = TransferTestSupport.restOffset(transcript);
         assertThat(restOffset).as(transcript).isGreaterThan(1_000_000);
         assertThat(transcript).contains("> PASV", "< 227 Entering Passive Mode", "< 350 Restart position accepted (" + restOffset + ")");
+        assertThat(TransferTestSupport.firstEvents(api, id, 5)).singleElement()
+                .satisfies(e -> assertThat(e).startsWith("event:state").contains("\"state\":\"SUCCEEDED\""));
     }
 
     private long submit(String body) {
