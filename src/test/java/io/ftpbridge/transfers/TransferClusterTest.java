@@ -8,8 +8,14 @@ import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpPeers;
 import io.ftpbridge.testsupport.PostgresSupport;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -114,6 +120,46 @@ class TransferClusterTest {
         String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
         assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_500_000);
         assertThat(owners(transcript)).hasSize(2);
+    }
+
+    @Test
+    @Order(3)
+    void aJobWhoseLeaseRanOutIsTakenOverButALiveLeaseIsLeftAlone() throws Exception {
+        peer.put("lease/file.bin", TransferTestSupport.randomBytes(31, 100_000));
+        // what a crashed instance leaves behind, and what a live one holds: rows no REST call can make
+        long crashed = insertRunningJob("crashed-instance", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+        long alive = insertRunningJob("live-instance", OffsetDateTime.now(ZoneOffset.UTC).plusHours(1));
+
+        Api api = api(a);
+        JsonNode taken = TransferTestSupport.awaitState(api, crashed, "SUCCEEDED", Duration.ofSeconds(20));
+        assertThat(taken.get("attempts").asInt()).isEqualTo(1);
+        assertThat(Files.size(dataDir.resolve("storage/cluster/lease-crashed-instance.bin"))).isEqualTo(100_000);
+        Thread.sleep(1000); // several polls
+        JsonNode untouched = api.get("/api/v1/transfers/" + alive).json();
+        assertThat(untouched.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(untouched.get("runBy").asString()).isEqualTo("live-instance");
+        assertThat(untouched.get("attempts").asInt()).isZero();
+    }
+
+    private long insertRunningJob(String owner, OffsetDateTime leaseUntil) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url(), db.username(), db.password());
+             PreparedStatement insert = c.prepareStatement("""
+                     INSERT INTO transfer_job (remote, direction, remote_path, folder, local_path, overwrite, state, owner,
+                                               lease_until, created_at, started_at)
+                     VALUES ('cluster-peer', 'DOWNLOAD', '/lease/file.bin', 'cluster', ?, 'REPLACE', 'RUNNING', ?, ?, ?, ?)
+                     """, new String[] {"id"})) {
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            insert.setString(1, "lease-" + owner + ".bin");
+            insert.setString(2, owner);
+            insert.setObject(3, leaseUntil);
+            insert.setObject(4, now);
+            insert.setObject(5, now);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     private static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir) {
