@@ -270,6 +270,29 @@ class TransferJobsTest {
                 .satisfies(e -> assertThat(e).startsWith("event:state").contains("\"state\":\"SUCCEEDED\""));
     }
 
+    @Test
+    void anUploadBrokenByAKilledServerResumesWithRestIntoItsTemporaryFile() throws Exception {
+        Path local = folderRoot.resolve("resume-up.bin");
+        Files.write(local, TransferTestSupport.randomBytes(17, 4 * 1024 * 1024));
+        long id = submit("""
+                {"remote":"jobs-slow","direction":"UPLOAD","remotePath":"/resume-up.bin","folder":"jobs",
+                 "localPath":"resume-up.bin"}""");
+        Path temp = slow.root().resolve(".resume-up.bin.ftpbridge-job" + id + ".part");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(temp) && Files.size(temp) > 1_000_000);
+        slow.stop();
+        Thread.sleep(300);
+        slow.start();
+
+        JsonNode done = TransferTestSupport.awaitState(api, id, "SUCCEEDED", Duration.ofSeconds(40));
+        assertThat(done.get("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
+        assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_000_000);
+        assertThat(transcript).contains("> STOR /.resume-up.bin.ftpbridge-job" + id + ".part", "> RNTO /resume-up.bin");
+        assertThat(TransferTestSupport.sha256(slow.root().resolve("resume-up.bin"))).isEqualTo(TransferTestSupport.sha256(local));
+        assertThat(temp).doesNotExist();
+    }
+
     private long submit(String body) {
         return TransferTestSupport.submit(api, body);
     }
