@@ -82,7 +82,9 @@ final class ChecksumVerifier {
         if (!FTPReply.isPositiveCompletion(code)) {
             return null;
         }
-        String reply = client.getReplyString().trim();
+        String[] lines = client.getReplyStrings();
+        // the answer is on the last line; proftpd sends "213-Computing SHA-1 digest" before it
+        String reply = lines.length == 0 ? "" : lines[lines.length - 1].trim();
         String[] tokens = reply.split("\\s+");
         String alg = algorithm;
         int from = 1;

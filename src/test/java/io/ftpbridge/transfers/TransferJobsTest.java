@@ -151,20 +151,23 @@ class TransferJobsTest {
         Path source = folders.storageOf("checksums").root().resolve("sum.bin");
         Files.write(source, TransferTestSupport.randomBytes(21, 3 * 1024 * 1024));
         TransferTestSupport.createRemote(api, "self", "127.0.0.1", ftp.port(), "sum-user", "sum-password", "EPSV");
-        String md5 = TransferTestSupport.md5(source);
+        String md5 = TransferTestSupport.digest("MD5", source);
 
-        long down = submit("""
-                {"remote":"self","direction":"DOWNLOAD","remotePath":"/sum.bin","folder":"jobs","localPath":"sum.bin"}""");
-        TransferTestSupport.awaitState(api, down, "SUCCEEDED", Duration.ofSeconds(30));
-        assertThat(api.get("/api/v1/transfers/" + down + "/transcript").text())
-                .contains("> MD5 /sum.bin", "# verify /sum.bin MD5 remote=" + md5 + " local=" + md5);
+        roundTripIsVerified("self", "sum", "MD5", "MD5", md5);
+        assertThat(TransferTestSupport.digest("MD5", source.resolveSibling("sum-copy.bin"))).isEqualTo(md5);
+    }
 
-        long up = submit("""
-                {"remote":"self","direction":"UPLOAD","remotePath":"/sum-copy.bin","folder":"jobs","localPath":"sum.bin"}""");
-        TransferTestSupport.awaitState(api, up, "SUCCEEDED", Duration.ofSeconds(30));
-        assertThat(api.get("/api/v1/transfers/" + up + "/transcript").text())
-                .contains("> MD5 /.sum-copy.bin.ftpbridge-job" + up + ".part", "MD5 remote=" + md5 + " local=" + md5);
-        assertThat(TransferTestSupport.md5(source.resolveSibling("sum-copy.bin"))).isEqualTo(md5);
+    @Test
+    void transfersAreVerifiedWithHashWhereTheServerListsIt() throws Exception {
+        try (ProftpdPeer proftpd = ProftpdPeer.start(34080, 34089)) {
+            TransferTestSupport.createRemote(api, "digest", "127.0.0.1", proftpd.port(), ProftpdPeer.USER,
+                    ProftpdPeer.PASSWORD, "EPSV");
+            Path source = proftpd.put("hashed.bin", TransferTestSupport.randomBytes(23, 2 * 1024 * 1024));
+            String sha1 = TransferTestSupport.digest("SHA-1", source);
+
+            roundTripIsVerified("digest", "hashed", "HASH", "SHA-1", sha1);
+            assertThat(TransferTestSupport.digest("SHA-1", proftpd.root().resolve("hashed-copy.bin"))).isEqualTo(sha1);
+        }
     }
 
     @Test
@@ -291,6 +294,27 @@ class TransferJobsTest {
         assertThat(transcript).contains("> STOR /.resume-up.bin.ftpbridge-job" + id + ".part", "> RNTO /resume-up.bin");
         assertThat(TransferTestSupport.sha256(slow.root().resolve("resume-up.bin"))).isEqualTo(TransferTestSupport.sha256(local));
         assertThat(temp).doesNotExist();
+    }
+
+    /**
+     * Downloads {@code /<name>.bin} into the folder and uploads it back as {@code /<name>-copy.bin};
+     * both transcripts must show the server's checksum asked with {@code command} and equal to ours.
+     */
+    private void roundTripIsVerified(String remote, String name, String command, String algorithm, String digest) {
+        long down = submit("""
+                {"remote":"%s","direction":"DOWNLOAD","remotePath":"/%s.bin","folder":"jobs","localPath":"%s.bin"}"""
+                .formatted(remote, name, name));
+        TransferTestSupport.awaitState(api, down, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + down + "/transcript").text()).contains("> %s /%s.bin".formatted(command, name),
+                "# verify /%s.bin %s remote=%s local=%s".formatted(name, algorithm, digest, digest));
+
+        long up = submit("""
+                {"remote":"%s","direction":"UPLOAD","remotePath":"/%s-copy.bin","folder":"jobs","localPath":"%s.bin"}"""
+                .formatted(remote, name, name));
+        TransferTestSupport.awaitState(api, up, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + up + "/transcript").text()).contains(
+                "> %s /.%s-copy.bin.ftpbridge-job%d.part".formatted(command, name, up),
+                "%s remote=%s local=%s".formatted(algorithm, digest, digest));
     }
 
     private long submit(String body) {

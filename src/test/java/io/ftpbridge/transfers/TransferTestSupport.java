@@ -40,8 +40,8 @@ final class TransferTestSupport {
         assertThat(created.status()).as(created.text()).isEqualTo(201);
     }
 
-    static String md5(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+    static String digest(String algorithm, Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(Files.readAllBytes(file)));
     }
 
     /** Posts a job and returns its id (checking the 202 and the Location). */
