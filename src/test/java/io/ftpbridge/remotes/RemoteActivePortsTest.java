@@ -20,7 +20,7 @@ class RemoteActivePortsTest {
     void activeDataConnectionsUseTheConfiguredPortRange(DataMode mode, boolean ipv6) throws Exception {
         try (FtpPeers.Peer peer = FtpPeers.vsftpd(FtpPeers.options().ipv6(ipv6))) {
             RemoteConnector connector = new RemoteConnector(new RemoteClientProperties("33080-33089", null, 262144,
-                    Duration.ofSeconds(60), Duration.ofSeconds(30), null, null));
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), null, null, null));
             List<String> transcript = new ArrayList<>();
             RemoteSettings settings = new RemoteSettings("active", peer.host(), peer.port(), peer.user(), peer.password(),
                     mode, RemoteTls.NONE, TransferType.BINARY, 1, Duration.ofSeconds(5), Duration.ofSeconds(10));
