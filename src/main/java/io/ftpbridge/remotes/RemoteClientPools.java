@@ -119,6 +119,9 @@ public class RemoteClientPools implements DisposableBean {
             throw new ServiceUnavailableException("remote '%s': all %d connections are busy; none was free within %s"
                     .formatted(name, pool.getMaxTotal(), pool.getMaxWaitDuration()), e);
         } catch (IllegalStateException e) {
+            if (!pool.isClosed()) {
+                throw failure(name, e);
+            }
             // the pool was closed by a settings change between lookup and borrow: use the new one
             pools.remove(name, remotePool);
             return borrow(name);

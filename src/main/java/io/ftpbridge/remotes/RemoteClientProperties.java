@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param evictionInterval      how often idle pooled connections are looked at
  * @param trustStore            certificates trusted for FTPS remotes (PKCS12 or JKS); unset = the JVM's CA list
  * @param trustStorePassword    password of {@code trustStore}
+ * @param tlsProtocols          TLS versions offered to FTPS remotes, e.g. {@code TLSv1.2}; unset = the JVM's
+ *                              (older servers such as vsftpd 3.0.3 break data transfers under TLSv1.3)
  */
 @Validated
 @ConfigurationProperties("ftpbridge.remotes")
@@ -30,7 +33,8 @@ public record RemoteClientProperties(
         @DefaultValue("60s") @NotNull Duration idleTimeout,
         @DefaultValue("30s") @NotNull Duration evictionInterval,
         Path trustStore,
-        String trustStorePassword) {
+        String trustStorePassword,
+        List<String> tlsProtocols) {
 
     int activeMinPort() {
         return activePorts == null ? 0 : Integer.parseInt(activePorts.split("-")[0]);

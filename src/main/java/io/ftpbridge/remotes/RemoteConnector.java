@@ -48,6 +48,9 @@ public class RemoteConnector {
             // the server's certificate must chain to a trusted CA and name the host we dialled
             ftps.setTrustManager(trustManager);
             ftps.setEndpointCheckingEnabled(true);
+            if (properties.tlsProtocols() != null && !properties.tlsProtocols().isEmpty()) {
+                ftps.setEnabledProtocols(properties.tlsProtocols().toArray(String[]::new));
+            }
         }
         if (listener != null) {
             client.addProtocolCommandListener(listener);

@@ -129,7 +129,7 @@ class RemotePoolBenchmark {
 
     private static long downloadWithBuffer(RemoteSettings settings, String path, int bufferSize) throws IOException {
         RemoteConnector sized = new RemoteConnector(new RemoteClientProperties(null, null, bufferSize,
-                Duration.ofSeconds(60), Duration.ofSeconds(30), null, null));
+                Duration.ofSeconds(60), Duration.ofSeconds(30), null, null, null));
         FTPClient client = sized.connect(settings, null, null);
         try {
             long start = System.nanoTime();

@@ -56,7 +56,7 @@ class RemoteTlsTest {
     void untrustedCertificateIsRefused(RemoteTls tls) {
         try (FtpPeers.Peer peer = FtpPeers.vsftpd(FtpPeers.options().tls(FtpPeers.Tls.valueOf(tls.name())))) {
             RemoteConnector trustingOnlyCas = new RemoteConnector(new RemoteClientProperties(null, null, 262144,
-                    Duration.ofSeconds(60), Duration.ofSeconds(30), null, null));
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), null, null, null));
             assertThatThrownBy(() -> trustingOnlyCas.connect(settings(peer, tls, DataMode.EPSV), null, null))
                     .isInstanceOf(IOException.class)
                     .satisfies(e -> assertThat(e instanceof SSLException || e.getCause() instanceof SSLException)
@@ -66,7 +66,8 @@ class RemoteTlsTest {
 
     private static RemoteClientProperties properties(FtpPeers.Peer peer) {
         return new RemoteClientProperties(null, null, 262144, Duration.ofSeconds(60), Duration.ofSeconds(30),
-                peer.trustStore(), FtpPeers.TRUST_STORE_PASSWORD);
+                peer.trustStore(), FtpPeers.TRUST_STORE_PASSWORD,
+                List.of("TLSv1.2"));
     }
 
     private static RemoteSettings settings(FtpPeers.Peer peer, RemoteTls tls, DataMode mode) {

@@ -104,7 +104,12 @@ public final class FtpPeers {
             Path configFile = dir.resolve("vsftpd.conf");
             Files.writeString(configFile, config);
             Peer peer = new Peer(List.of(VSFTPD, configFile.toString()), host, port, root, dir, options.tls() != Tls.IMPLICIT);
-            peer.start();
+            try {
+                peer.start();
+            } catch (RuntimeException e) {
+                peer.close();
+                throw e;
+            }
             return peer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
