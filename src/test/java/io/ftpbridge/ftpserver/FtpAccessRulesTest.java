@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
+import io.ftpbridge.testsupport.Ftplib;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,17 +38,7 @@ class FtpAccessRulesTest {
     }
 
     private ExternalCommand.Result ftplib(String user, String password, String body) {
-        String script = """
-                import ftplib, io, sys
-                def attempt(label, fn):
-                    try:
-                        print(label, 'OK', fn())
-                    except ftplib.all_errors as e:
-                        print(label, 'ERR', str(e).splitlines()[0])
-                f = ftplib.FTP()
-                f.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
-                """ + (user == null ? "" : "f.login('" + user + "', '" + password + "')\n") + body + "\n";
-        return ExternalCommand.python(script, String.valueOf(ftp.port()));
+        return Ftplib.run(ftp.port(), user, password, body);
     }
 
     @Test
@@ -128,11 +119,11 @@ class FtpAccessRulesTest {
         assertThat(api.patch("/api/v1/users/sleeper", "{\"enabled\":false}").status()).isEqualTo(200);
         ExternalCommand.Result result = ftplib(null, null, """
                 attempt('WRONG', lambda: f.login('reader', 'not-the-password'))
-                g = ftplib.FTP(); g.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
+                g = connect()
                 attempt('UNKNOWN', lambda: g.login('nobody-here', 'whatever-password'))
-                h = ftplib.FTP(); h.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
+                h = connect()
                 attempt('DISABLED', lambda: h.login('sleeper', 'sleeper-password'))
-                i = ftplib.FTP(); i.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
+                i = connect()
                 attempt('ANONYMOUS', lambda: i.login())
                 """);
         assertThat(result.output())

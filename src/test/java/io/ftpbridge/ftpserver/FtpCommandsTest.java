@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
+import io.ftpbridge.testsupport.Ftplib;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,13 +32,7 @@ class FtpCommandsTest {
     }
 
     private ExternalCommand.Result ftplib(String body) {
-        String script = """
-                import ftplib, io, sys
-                f = ftplib.FTP()
-                f.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
-                f.login('cmd-user', 'cmd-password')
-                """ + body + "\nf.quit()\n";
-        return ExternalCommand.python(script, String.valueOf(ftp.port()));
+        return Ftplib.run(ftp.port(), "cmd-user", "cmd-password", body + "\nf.quit()");
     }
 
     @Test

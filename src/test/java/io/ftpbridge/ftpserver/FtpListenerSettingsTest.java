@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
+import io.ftpbridge.testsupport.Ftplib;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,21 +38,13 @@ class FtpListenerSettingsTest {
     }
 
     private ExternalCommand.Result ftplib(String host, String body) {
-        String script = """
-                import ftplib, io, sys
-                def attempt(label, fn):
-                    try:
-                        print(label, 'OK', fn())
-                    except ftplib.all_errors as e:
-                        print(label, 'ERR', str(e).splitlines()[0])
-                """ + body + "\n";
-        return ExternalCommand.python(script, host, String.valueOf(ftp.port()));
+        return Ftplib.script(host, ftp.port(), body);
     }
 
     @Test
     void pasvAnnouncesTheExternalAddressAndPortsFromTheList() {
         ExternalCommand.Result result = ftplib("127.0.0.1", """
-                f = ftplib.FTP(); f.connect(sys.argv[1], int(sys.argv[2]), timeout=30)
+                f = connect()
                 f.login('settings-user', 'settings-password')
                 for i in range(3):
                     print('PASV', f.sendcmd('PASV'))
@@ -67,7 +60,7 @@ class FtpListenerSettingsTest {
     @Test
     void activeModeCanBeSwitchedOff() {
         ExternalCommand.Result result = ftplib("127.0.0.1", """
-                f = ftplib.FTP(); f.connect(sys.argv[1], int(sys.argv[2]), timeout=30)
+                f = connect()
                 f.login('settings-user', 'settings-password')
                 attempt('PORT', lambda: f.sendcmd('PORT 127,0,0,1,200,10'))
                 attempt('EPRT', lambda: f.sendcmd('EPRT |1|127.0.0.1|51210|'))
@@ -80,20 +73,22 @@ class FtpListenerSettingsTest {
         // ::1 is its own address, so the lockout does not spill into the other tests of this class
         ExternalCommand.Result result = ftplib("::1", """
                 for i in range(3):
-                    f = ftplib.FTP(); f.connect(sys.argv[1], int(sys.argv[2]), timeout=30)
+                    f = connect()
                     attempt('FAIL%d' % i, lambda: f.login('settings-user', 'wrong-password'))
-                attempt('LOCKED', lambda: ftplib.FTP().connect(sys.argv[1], int(sys.argv[2]), timeout=30))
-                g = ftplib.FTP()
+                # the server hangs up on the failure that locks the address: wait for that before reconnecting
+                attempt('HUNGUP', lambda: f.sendcmd('NOOP'))
+                attempt('LOCKED', lambda: connect())
                 try:
-                    g.connect(sys.argv[1], int(sys.argv[2]), timeout=30)
+                    g = connect()
                     attempt('GOOD', lambda: g.login('settings-user', 'settings-password'))
                 except ftplib.all_errors as e:
                     print('GOOD ERR', e)
                 """);
-        assertThat(result.output()).contains("FAIL0 ERR 530", "FAIL1 ERR 530").containsPattern("LOCKED ERR 421")
+        assertThat(result.output()).contains("FAIL0 ERR 530", "FAIL1 ERR 530", "FAIL2 ERR 530", "HUNGUP ERR")
+                .containsPattern("LOCKED ERR 421")
                 .containsPattern("GOOD ERR 421");
         ExternalCommand.Result otherAddress = ftplib("127.0.0.1", """
-                f = ftplib.FTP(); f.connect(sys.argv[1], int(sys.argv[2]), timeout=30)
+                f = connect()
                 attempt('OTHER', lambda: f.login('settings-user', 'settings-password'))
                 """);
         assertThat(otherAddress.output()).contains("OTHER OK 230");
