@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.ftpserver.ConnectionConfigFactory;
@@ -190,9 +189,5 @@ public class FtpServerLifecycle implements SmartLifecycle {
 
     private Listener listener() {
         return ((DefaultFtpServer) server).getListener(LISTENER);
-    }
-
-    List<String> passivePortList() {
-        return List.of(properties.passivePorts());
     }
 }
