@@ -1,5 +1,6 @@
 package io.ftpbridge.storage;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -200,7 +201,8 @@ public class StorageService {
             channel.close();
             throw e;
         }
-        return Channels.newInputStream(channel);
+        // large reads from disk; transfer loops then take their small chunks from memory
+        return new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
     }
 
     /**
