@@ -154,6 +154,12 @@ class HelmChartTest {
         assertThat(byName(rendered.container().path("ports"), "containerPort")).hasSize(2 + 5)
                 .containsEntry("pasv-30104", 30104);
         assertThat(rendered.one("PersistentVolumeClaim").path("spec").path("storageClassName").asString()).isEqualTo("fast");
+
+        assertThat(rendered.env("FTPBRIDGE_FTP_TLS_MODE").path("value").asString()).isEqualTo("explicit");
+        assertThat(rendered.container().path("volumeMounts").findValuesAsString("mountPath"))
+                .containsExactly("/data", "/tmp", "/etc/ftpbridge/tls");
+        assertThat(rendered.one("Deployment").path("spec").path("template").path("spec").path("volumes")
+                .findValuesAsString("secretName")).containsExactly("ftpbridge-tls");
     }
 
     @Test
