@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The committed {@code openapi/ftpbridge.yaml} is the live {@code /v3/api-docs}. Regenerate it with
@@ -45,6 +46,14 @@ class OpenApiDocumentTest {
             fail("%s differs from the live /v3/api-docs at %s.%nIf the API change is intended, regenerate the file with:%n  %s%nand commit it."
                     .formatted(COMMITTED, difference, REGENERATE));
         }
+    }
+
+    @Test
+    void openJsonDocumentIsTheSameDocument() throws IOException {
+        Api.Response json = new Api(port).anonymous().get("/v3/api-docs");
+        assertThat(json.status()).as("/v3/api-docs is open: %s", json.text()).isEqualTo(200);
+        Object fromJson = JsonMapper.builder().build().readValue(json.text(), Object.class);
+        assertThat(firstDifference("", new Yaml().load(liveYaml()), fromJson)).isNull();
     }
 
     @Test
