@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,6 +72,24 @@ class HelmChartTest {
     void chartPassesHelmLintStrict() {
         LintResult lint = new Helm(CHART).lint().strict().call();
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void chartWithPostgresqlAndNodePortValuesPassesHelmLintStrict() throws IOException {
+        // this helm-java lint takes no values file: lint a copy of the chart whose defaults carry the overrides
+        Path copy = Path.of("target", "helm", "chart-postgresql-nodeport");
+        FileSystemUtils.deleteRecursively(copy);
+        FileSystemUtils.copyRecursively(CHART, copy);
+        Yaml yaml = new Yaml();
+        Map<String, Object> values = yaml.load(Files.readString(CHART.resolve("values.yaml")));
+        deepMerge(values, yaml.load(Files.readString(OPERATOR_VALUES)));
+        Files.writeString(copy.resolve("values.yaml"), yaml.dump(values));
+
+        LintResult lint = new Helm(copy).lint().strict().call();
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+        assertThat(JSON.valueToTree(yaml.load(Files.readString(copy.resolve("values.yaml")))).at("/service/type").asString())
+                .isEqualTo("NodePort");
+        assertThat(JSON.valueToTree(values).at("/postgresql/enabled").asBoolean()).isTrue();
     }
 
     @Test
@@ -204,6 +223,17 @@ class HelmChartTest {
             }
         }
         return new Rendered(objects);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void deepMerge(Map<String, Object> into, Map<String, Object> overrides) {
+        overrides.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested && into.get(key) instanceof Map<?, ?> existing) {
+                deepMerge((Map<String, Object>) existing, (Map<String, Object>) nested);
+            } else {
+                into.put(key, value);
+            }
+        });
     }
 
     private static Map<String, Integer> byName(JsonNode ports, String field) {
