@@ -189,6 +189,25 @@ class HelmChartTest {
     }
 
     @Test
+    void loadBalancerAddressIsThePassiveExternalAddress() {
+        Rendered rendered = render("loadbalancer", t -> t.set("service.type", "LoadBalancer")
+                .set("service.loadBalancerIP", "198.51.100.7"));
+        JsonNode spec = rendered.one("Service").path("spec");
+        assertThat(spec.path("type").asString()).isEqualTo("LoadBalancer");
+        assertThat(spec.path("loadBalancerIP").asString()).isEqualTo("198.51.100.7");
+        assertThat(spec.path("ports").findValues("nodePort")).as("Kubernetes picks node ports for a LoadBalancer").isEmpty();
+        assertThat(rendered.env("FTPBRIDGE_FTP_PASSIVE_EXTERNAL_ADDRESS").path("value").asString()).isEqualTo("198.51.100.7");
+    }
+
+    @Test
+    void valuesOutsideTheSchemaAreRefused() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("ftpbridge").set("service.type", "Ingress").call())
+                .hasMessageContaining("service.type");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("ftpbridge").set("ftp.passivePorts.end", 70000).call())
+                .hasMessageContaining("passivePorts");
+    }
+
+    @Test
     void existingClaimAndExistingSecretAreUsedInsteadOfNewOnes() {
         Rendered rendered = render("existing", t -> t.set("persistence.existingClaim", "ftp-data")
                 .set("existingSecret", "ftpbridge-credentials"));
