@@ -124,8 +124,12 @@ public class OpenApiConfig {
     @Bean
     OperationCustomizer stableOperationIds() {
         return (operation, handlerMethod) -> {
-            String controller = handlerMethod.getBeanType().getSimpleName().replaceFirst("Controller$", "");
-            operation.setOperationId(handlerMethod.getMethod().getName() + controller);
+            String method = handlerMethod.getMethod().getName();
+            // an id chosen in @Operation(operationId = ...) is kept
+            if (operation.getOperationId() == null || operation.getOperationId().matches(method + "(_\\d+)?")) {
+                String controller = handlerMethod.getBeanType().getSimpleName().replaceFirst("Controller$", "");
+                operation.setOperationId(method + controller);
+            }
             return operation;
         };
     }
