@@ -1,9 +1,14 @@
 package io.ftpbridge.security;
 
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -13,7 +18,8 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
  * {@code ..}) are refused by Spring Security's StrictHttpFirewall before any controller runs; this
  * makes that refusal a 400 problem detail like every other error. Tomcat is told to pass encoded
  * (back)slashes through instead of rejecting them itself with an HTML page, so the firewall sees
- * and refuses them.
+ * and refuses them. What Tomcat still refuses itself ({@code %00}) is answered as a problem detail
+ * by {@link ProblemDetailErrorReportValve}.
  */
 @Configuration
 public class RejectedUrlConfig {
@@ -27,6 +33,28 @@ public class RejectedUrlConfig {
                     request.getMethod(), request.getRequestURI(), rejected.getMessage());
             SecurityConfig.writeProblem(response, 400, "Invalid path",
                     "the URL contains a sequence that is not allowed (encoded slash, dot segment, NUL or backslash)");
+        };
+    }
+
+    /** Replaces Tomcat's HTML error report (e.g. for {@code %00}, which Tomcat refuses itself) by a problem detail. */
+    @Bean
+    TomcatContextCustomizer problemDetailErrorReports() {
+        return context -> {
+            if (!(context.getParent() instanceof StandardHost host)) {
+                return;
+            }
+            host.addLifecycleListener(event -> {
+                if (!Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
+                    return;
+                }
+                for (Valve valve : host.getPipeline().getValves()) {
+                    if (valve instanceof ErrorReportValve && !(valve instanceof ProblemDetailErrorReportValve)) {
+                        host.getPipeline().removeValve(valve);
+                    }
+                }
+                host.setErrorReportValveClass(ProblemDetailErrorReportValve.class.getName());
+                host.getPipeline().addValve(new ProblemDetailErrorReportValve());
+            });
         };
     }
 
