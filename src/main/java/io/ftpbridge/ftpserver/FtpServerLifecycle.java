@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,7 +128,9 @@ public class FtpServerLifecycle implements SmartLifecycle {
         factory.setFileSystem(new StorageFileSystemFactory(storage));
         factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setCommandFactory(commands.createCommandFactory());
-        Map<String, Ftplet> ftplets = Map.of("guard", new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC()));
+        // mutable: MINA clears the ftplet map when the server stops
+        Map<String, Ftplet> ftplets = new HashMap<>(Map.of("guard",
+                new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC())));
         factory.setFtplets(ftplets);
         return factory.createServer();
     }
