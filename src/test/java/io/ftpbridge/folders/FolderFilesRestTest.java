@@ -100,6 +100,32 @@ class FolderFilesRestTest {
     }
 
     @Test
+    void uploadLargerThanTheTestHeapIsStreamedToDiskAndBack() throws Exception {
+        // the test JVM runs with -Xmx1g: a body held in memory could not get through
+        long size = 1200L * 1024 * 1024 + 7;
+        Path sparse = Files.createTempFile("larger-than-heap-", ".bin");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            file.setLength(size);
+        }
+        String url = "http://127.0.0.1:" + httpPort + FILES + "larger-than-heap.bin";
+        try {
+            ExternalCommand.Result up = ExternalCommand.run(List.of("curl", "-sS", "--fail", "-o", "/dev/null",
+                    "-u", Api.ADMIN + ":" + Api.ADMIN_PASSWORD, "-H", "Content-Type: application/octet-stream",
+                    "-T", sparse.toString(), url));
+            assertThat(up.ok()).as(up.output()).isTrue();
+            assertThat(Files.size(folderRoot.resolve("larger-than-heap.bin"))).isEqualTo(size);
+
+            ExternalCommand.Result down = ExternalCommand.run(List.of("curl", "-sS", "--fail", "-o", "/dev/null",
+                    "-w", "%{size_download}", "-u", Api.ADMIN + ":" + Api.ADMIN_PASSWORD, url));
+            assertThat(down.ok()).as(down.output()).isTrue();
+            assertThat(down.output().trim()).isEqualTo(String.valueOf(size));
+        } finally {
+            Files.deleteIfExists(sparse);
+            api.delete(FILES + "larger-than-heap.bin");
+        }
+    }
+
+    @Test
     void rangesAreServedWith206And416WhenUnsatisfiable() {
         byte[] bytes = random(10_000, 4);
         assertThat(api.putBytes(FILES + "ranges.bin", bytes).status()).isEqualTo(201);
@@ -213,6 +239,7 @@ class FolderFilesRestTest {
         Path storageRoot = folderRoot.getParent();
         Path secret = storageRoot.resolve("secret.txt");
         Files.writeString(secret, "outside the folder");
+        Files.createDirectories(folderRoot);
         List<String> before = listing(storageRoot);
         String base = "http://127.0.0.1:" + httpPort + FILES;
         List<String> attempts = List.of(
@@ -244,6 +271,13 @@ class FolderFilesRestTest {
                 assertThat(result.output()).doesNotContain("outside the folder");
             }
         }
+        assertThat(api.putBytes(FILES + "movable.txt", "stays".getBytes()).status()).isEqualTo(201);
+        for (String to : List.of("../escaped.txt", "a/../../escaped.txt", "//tmp/escaped.txt", "x%00y", "..%5Cescaped")) {
+            Api.Response rename = api.post(FILES + "movable.txt?op=rename&to=" + to, null);
+            assertThat(rename.status()).as("rename to " + to + ": " + rename.text()).isEqualTo(400);
+            assertThat(rename.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertThat(api.delete(FILES + "movable.txt").status()).isEqualTo(204);
         assertThat(Files.readString(secret)).isEqualTo("outside the folder");
         assertThat(listing(storageRoot)).isEqualTo(before);
     }
