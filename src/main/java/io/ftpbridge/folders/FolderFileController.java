@@ -5,6 +5,8 @@ import io.ftpbridge.storage.FolderStorage;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.web.InvalidRequestException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,10 +46,18 @@ public class FolderFileController {
 
     private final FolderService folders;
     private final StorageService storage;
+    private final Counter uploads;
+    private final Counter uploadedBytes;
+    private final Counter downloads;
 
-    public FolderFileController(FolderService folders, StorageService storage) {
+    public FolderFileController(FolderService folders, StorageService storage, MeterRegistry meters) {
         this.folders = folders;
         this.storage = storage;
+        this.uploads = Counter.builder("ftpbridge.rest.uploads").description("files uploaded over REST").register(meters);
+        this.uploadedBytes = Counter.builder("ftpbridge.rest.uploaded").baseUnit("bytes")
+                .description("bytes uploaded over REST").register(meters);
+        this.downloads = Counter.builder("ftpbridge.rest.downloads").description("file downloads (whole or ranges) over REST")
+                .register(meters);
     }
 
     @GetMapping({FILES, FILES_PATH})
@@ -61,6 +71,7 @@ public class FolderFileController {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(listing);
         }
         Path file = storage.readableFile(folder, path);
+        downloads.increment();
         log.info("REST download: user={} address={} folder={} path={} size={} range={}", request.getRemoteUser(),
                 request.getRemoteAddr(), name, path, entry.size(), request.getHeader("Range"));
         // Spring MVC answers Range requests for a Resource body itself: 206 with Content-Range, or
@@ -91,6 +102,8 @@ public class FolderFileController {
                     request.getRemoteAddr(), name, path, e.getMessage());
             throw e;
         }
+        uploads.increment();
+        uploadedBytes.increment(stored.bytesWritten());
         log.info("REST upload: user={} address={} folder={} path={} mode={} bytes={}", request.getRemoteUser(),
                 request.getRemoteAddr(), name, path, mode, stored.bytesWritten());
         if (stored.created()) {

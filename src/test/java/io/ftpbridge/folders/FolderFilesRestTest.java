@@ -126,6 +126,32 @@ class FolderFilesRestTest {
     }
 
     @Test
+    void folderRootIsListedWithOrWithoutTrailingSlashAndRestTransfersAreCounted() {
+        String before = api.get("/actuator/prometheus").text();
+        assertThat(api.putBytes(FILES + "counted.txt", "12345".getBytes()).status()).isEqualTo(201);
+        assertThat(api.get(FILES + "counted.txt").text()).isEqualTo("12345");
+
+        Api.Response withoutSlash = api.get("/api/v1/folders/" + FOLDER + "/files");
+        assertThat(withoutSlash.status()).isEqualTo(200);
+        assertThat(withoutSlash.json().findValuesAsString("name")).contains("counted.txt");
+        assertThat(api.get(FILES).json().findValuesAsString("name")).contains("counted.txt");
+        Api.Response rootUpload = api.putBytes(FILES, "x".getBytes());
+        assertThat(rootUpload.status()).isEqualTo(400);
+        assertThat(rootUpload.header("Content-Type")).startsWith("application/problem+json");
+
+        String after = api.get("/actuator/prometheus").text();
+        assertThat(sample(after, "ftpbridge_rest_uploads_total") - sample(before, "ftpbridge_rest_uploads_total")).isEqualTo(1);
+        assertThat(sample(after, "ftpbridge_rest_uploaded_bytes_total") - sample(before, "ftpbridge_rest_uploaded_bytes_total"))
+                .isEqualTo(5);
+        assertThat(sample(after, "ftpbridge_rest_downloads_total") - sample(before, "ftpbridge_rest_downloads_total")).isEqualTo(1);
+    }
+
+    private static double sample(String prometheus, String name) {
+        return prometheus.lines().filter(l -> l.startsWith(name + " ")).map(l -> Double.parseDouble(l.substring(name.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no metric " + name));
+    }
+
+    @Test
     void rangesAreServedWith206And416WhenUnsatisfiable() {
         byte[] bytes = random(10_000, 4);
         assertThat(api.putBytes(FILES + "ranges.bin", bytes).status()).isEqualTo(201);
