@@ -54,7 +54,7 @@ final class FolderFilePath {
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
             throw new InvalidPathException(path, "path contains a forbidden character");
         }
-        if (path.startsWith("/") || path.startsWith("~") || path.matches("^[A-Za-z]:.*")) {
+        if (path.startsWith("/") || path.matches("^[A-Za-z]:(/.*)?$")) {
             throw new InvalidPathException(path, "path must be relative to the folder");
         }
         StorageService.segments(path);

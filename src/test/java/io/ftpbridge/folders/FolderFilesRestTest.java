@@ -243,6 +243,8 @@ class FolderFilesRestTest {
         assertThat(listing.get(0).get("size").asLong()).isEqualTo(11);
         assertThat(listing.get(0).get("modified").asString()).isNotBlank();
         assertThat(api.get(FILES + "tree").json().get(0).get("type").asString()).isEqualTo("DIRECTORY");
+        assertThat(api.putBytes(FILES + "tree/%C3%A9t%C3%A9%20~%24lock.txt", "utf8".getBytes()).status()).isEqualTo(201);
+        assertThat(folderRoot.resolve("tree/été ~$lock.txt")).hasContent("utf8");
 
         Api.Response renamed = api.post(FILES + "tree/sub/a%20file.txt?op=rename&to=tree/renamed.txt", null);
         assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
@@ -276,6 +278,7 @@ class FolderFilesRestTest {
                 "..%2Fsecret.txt",
                 "a%2F..%2F..%2Fsecret.txt",
                 "/" + secret,
+                "C:/secret.txt",
                 "%2F" + secret.toString().substring(1),
                 "%00secret.txt",
                 "x%00/../secret.txt",
