@@ -49,6 +49,11 @@ class ServerStatusAndMetricsTest {
         assertThat(listener.get("sessions").asInt()).isEqualTo(ftp.sessions().size());
         assertThat(response.json().get("version").asString()).matches("\\d+\\.\\d+\\.\\d+.*");
         assertThat(api.anonymous().get("/api/v1/server").status()).isEqualTo(401);
+
+        JsonNode paths = api.get("/v3/api-docs").json().get("paths");
+        assertThat(paths.has("/api/v1/server")).isTrue();
+        assertThat(paths.has("/api/v1/sessions")).isTrue();
+        assertThat(paths.has("/api/v1/sessions/{id}")).isTrue();
     }
 
     @Test
