@@ -51,6 +51,14 @@ public final class UploadStream extends OutputStream {
         return written;
     }
 
+    /** Refuses now, before any byte arrives, an upload announced to be larger than the quota allows. */
+    public void expect(long bytes) throws QuotaExceededException {
+        if (bytes > limit - written) {
+            throw new QuotaExceededException(folder.name(),
+                    "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
+        }
+    }
+
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
