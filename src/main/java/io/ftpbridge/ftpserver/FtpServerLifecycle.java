@@ -15,6 +15,8 @@ import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.command.CommandFactoryFactory;
+import org.apache.ftpserver.command.impl.AUTH;
+import org.apache.ftpserver.command.impl.USER;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
@@ -120,6 +122,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("STOR", new UploadCommand(false));
         commands.addCommand("APPE", new UploadCommand(true));
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
+        commands.addCommand("USER", new NoDelayCommand(new USER()));
+        commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
