@@ -1,6 +1,10 @@
 package io.ftpbridge.remotes;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,13 +17,24 @@ import org.springframework.validation.annotation.Validated;
  *                              unset = any free port
  * @param activeExternalAddress address announced in PORT/EPRT (behind NAT); unset = the local one
  * @param bufferSize            socket and stream buffer for data transfers, in bytes
+ * @param idleTimeout           a pooled connection idle this long is closed
+ * @param evictionInterval      how often idle pooled connections are looked at
+ * @param trustStore            certificates trusted for FTPS remotes (PKCS12 or JKS); unset = the JVM's CA list
+ * @param trustStorePassword    password of {@code trustStore}
+ * @param tlsProtocols          TLS versions offered to FTPS remotes, e.g. {@code TLSv1.2}; unset = the JVM's
+ *                              (older servers such as vsftpd 3.0.3 break data transfers under TLSv1.3)
  */
 @Validated
 @ConfigurationProperties("ftpbridge.remotes")
 public record RemoteClientProperties(
         @Pattern(regexp = "^\\d{1,5}-\\d{1,5}$", message = "must be a port range like 40000-40099") String activePorts,
         String activeExternalAddress,
-        @DefaultValue("262144") @Min(1024) int bufferSize) {
+        @DefaultValue("262144") @Min(1024) int bufferSize,
+        @DefaultValue("60s") @NotNull Duration idleTimeout,
+        @DefaultValue("30s") @NotNull Duration evictionInterval,
+        Path trustStore,
+        String trustStorePassword,
+        List<String> tlsProtocols) {
 
     int activeMinPort() {
         return activePorts == null ? 0 : Integer.parseInt(activePorts.split("-")[0]);

@@ -2,6 +2,11 @@ package io.ftpbridge.remotes;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.apache.commons.net.PrintCommandListener;
 import org.apache.commons.net.ProtocolCommandListener;
 import org.apache.commons.net.ftp.FTP;
@@ -22,9 +27,11 @@ public class RemoteConnector {
     private static final Logger log = LoggerFactory.getLogger(RemoteConnector.class);
 
     private final RemoteClientProperties properties;
+    private final TrustManager trustManager;
 
     public RemoteConnector(RemoteClientProperties properties) {
         this.properties = properties;
+        this.trustManager = trustManager(properties);
     }
 
     /**
@@ -37,6 +44,14 @@ public class RemoteConnector {
             throws IOException {
         DataMode mode = modeOverride != null ? modeOverride : remote.dataMode();
         FTPClient client = newClient(remote.tls(), mode);
+        if (client instanceof FTPSClient ftps) {
+            // the server's certificate must chain to a trusted CA and name the host we dialled
+            ftps.setTrustManager(trustManager);
+            ftps.setEndpointCheckingEnabled(true);
+            if (properties.tlsProtocols() != null && !properties.tlsProtocols().isEmpty()) {
+                ftps.setEnabledProtocols(properties.tlsProtocols().toArray(String[]::new));
+            }
+        }
         if (listener != null) {
             client.addProtocolCommandListener(listener);
         }
@@ -86,6 +101,28 @@ public class RemoteConnector {
             if (properties.activeExternalAddress() != null) {
                 client.setActiveExternalIPAddress(properties.activeExternalAddress());
             }
+        }
+    }
+
+    /** The trust store's certificates, or the JVM's default CA list when none is configured. */
+    private static TrustManager trustManager(RemoteClientProperties properties) {
+        try {
+            KeyStore store = null;
+            if (properties.trustStore() != null) {
+                char[] password = properties.trustStorePassword() == null ? null : properties.trustStorePassword().toCharArray();
+                store = KeyStore.getInstance(properties.trustStore().toFile(), password);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager) {
+                    return manager;
+                }
+            }
+            throw new IllegalStateException("no X.509 trust manager available");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("ftpbridge.remotes.trust-store " + properties.trustStore()
+                    + " cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ftpbridge.web;
 
+import io.ftpbridge.remotes.RemoteOperationException;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.QuotaExceededException;
@@ -91,6 +92,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ServiceUnavailableException.class)
     ProblemDetail unavailable(ServiceUnavailableException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), List.of());
+    }
+
+    @ExceptionHandler(RemoteOperationException.class)
+    ProblemDetail remoteFailed(RemoteOperationException e) {
+        return switch (e.failure()) {
+            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found on the remote server", e.getMessage(), List.of());
+            case CONFLICT -> problem(HttpStatus.CONFLICT, "Conflict on the remote server", e.getMessage(), List.of());
+            case REFUSED -> problem(HttpStatus.BAD_GATEWAY, "Remote server refused", e.getMessage(), List.of());
+            case UNREACHABLE -> problem(HttpStatus.BAD_GATEWAY, "Remote server unreachable", e.getMessage(), List.of());
+            case TIMEOUT -> problem(HttpStatus.GATEWAY_TIMEOUT, "Remote server timed out", e.getMessage(), List.of());
+        };
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)

@@ -1,0 +1,5 @@
+package io.ftpbridge.remotes;
+
+/** A remote's settings changed or it was deleted: its pooled connections are stale. */
+record RemoteChangedEvent(String name, boolean deleted) {
+}
