@@ -6,14 +6,17 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.command.CommandFactoryFactory;
+import org.apache.ftpserver.command.impl.AUTH;
+import org.apache.ftpserver.command.impl.USER;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
@@ -43,6 +46,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final MeterRegistry meters;
     private volatile FtpServer server;
     private volatile int port;
+    private boolean metricsBound;
 
     public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters) {
         this.properties = properties;
@@ -118,6 +122,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("STOR", new UploadCommand(false));
         commands.addCommand("APPE", new UploadCommand(true));
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
+        commands.addCommand("USER", new NoDelayCommand(new USER()));
+        commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
@@ -125,27 +131,38 @@ public class FtpServerLifecycle implements SmartLifecycle {
         factory.setFileSystem(new StorageFileSystemFactory(storage));
         factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setCommandFactory(commands.createCommandFactory());
-        Map<String, Ftplet> ftplets = Map.of("guard", new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC()));
+        // mutable: MINA clears the ftplet map when the server stops
+        Map<String, Ftplet> ftplets = new HashMap<>(Map.of("guard",
+                new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC())));
         factory.setFtplets(ftplets);
         return factory.createServer();
     }
 
     private void bindMetrics() {
-        FtpStatistics stats = statistics();
-        FunctionCounter.builder("ftpbridge.ftp.logins", stats, s -> s.getTotalLoginNumber()).tag("result", "ok")
-                .description("successful FTP logins").register(meters);
-        FunctionCounter.builder("ftpbridge.ftp.logins", stats, s -> s.getTotalFailedLoginNumber()).tag("result", "failed")
-                .description("refused FTP logins").register(meters);
-        FunctionCounter.builder("ftpbridge.ftp.bytes", stats, s -> s.getTotalUploadSize()).tag("direction", "in")
-                .baseUnit("bytes").description("bytes uploaded to the FTP server").register(meters);
-        FunctionCounter.builder("ftpbridge.ftp.bytes", stats, s -> s.getTotalDownloadSize()).tag("direction", "out")
-                .baseUnit("bytes").description("bytes downloaded from the FTP server").register(meters);
-        FunctionCounter.builder("ftpbridge.ftp.uploads", stats, s -> s.getTotalUploadNumber())
-                .description("files uploaded over FTP").register(meters);
-        FunctionCounter.builder("ftpbridge.ftp.downloads", stats, s -> s.getTotalDownloadNumber())
-                .description("files downloaded over FTP").register(meters);
+        if (metricsBound) {
+            return;
+        }
+        metricsBound = true;
+        // read through this lifecycle, not a captured FtpStatistics: a restarted server has new statistics
+        counter("ftpbridge.ftp.logins", "successful FTP logins", FtpStatistics::getTotalLoginNumber).tag("result", "ok")
+                .register(meters);
+        counter("ftpbridge.ftp.logins", "refused FTP logins", FtpStatistics::getTotalFailedLoginNumber)
+                .tag("result", "failed").register(meters);
+        counter("ftpbridge.ftp.bytes", "bytes uploaded to the FTP server", FtpStatistics::getTotalUploadSize)
+                .tag("direction", "in").baseUnit("bytes").register(meters);
+        counter("ftpbridge.ftp.bytes", "bytes downloaded from the FTP server", FtpStatistics::getTotalDownloadSize)
+                .tag("direction", "out").baseUnit("bytes").register(meters);
+        counter("ftpbridge.ftp.uploads", "files uploaded over FTP", FtpStatistics::getTotalUploadNumber).register(meters);
+        counter("ftpbridge.ftp.downloads", "files downloaded over FTP", FtpStatistics::getTotalDownloadNumber)
+                .register(meters);
         Gauge.builder("ftpbridge.ftp.sessions", this, l -> l.isRunning() ? l.sessions().size() : 0)
                 .description("open FTP control connections").register(meters);
+    }
+
+    private FunctionCounter.Builder<FtpServerLifecycle> counter(String name, String description,
+                                                                ToDoubleFunction<FtpStatistics> value) {
+        return FunctionCounter.builder(name, this, l -> l.isRunning() ? value.applyAsDouble(l.statistics()) : 0)
+                .description(description);
     }
 
     @Override
@@ -190,9 +207,5 @@ public class FtpServerLifecycle implements SmartLifecycle {
 
     private Listener listener() {
         return ((DefaultFtpServer) server).getListener(LISTENER);
-    }
-
-    List<String> passivePortList() {
-        return List.of(properties.passivePorts());
     }
 }

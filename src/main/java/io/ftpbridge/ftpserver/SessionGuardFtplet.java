@@ -66,6 +66,12 @@ final class SessionGuardFtplet extends DefaultFtplet {
             case "LIST", "NLST", "MLSD" -> {
                 return refuseUnlistable(session, request);
             }
+            case "DELE" -> {
+                return refuseWithout(session, request, Permission.DELETE);
+            }
+            case "RMD" -> {
+                return refuseWithout(session, request, Permission.RMDIR);
+            }
             default -> {
             }
         }
@@ -129,6 +135,30 @@ final class SessionGuardFtplet extends DefaultFtplet {
             log.info("FTP listing refused: user={} path={}", session.getUser().getName(), path);
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
                     (path == null ? target : path) + ": Permission denied."));
+            return FtpletResult.SKIP;
+        }
+        return FtpletResult.DEFAULT;
+    }
+
+    /**
+     * MINA answers a refused DELE or RMD with 450 (a transient failure); a permission the mount
+     * does not grant is permanent, so it gets 550 as vsftpd and proftpd give.
+     */
+    private FtpletResult refuseWithout(FtpSession session, FtpRequest request, Permission permission)
+            throws FtpException {
+        if (!(session.getFileSystemView() instanceof StorageFileSystemView view) || request.getArgument() == null) {
+            return FtpletResult.DEFAULT;
+        }
+        String path;
+        try {
+            path = UserFileSystem.normalize(view.getWorkingDirectory().getAbsolutePath(), request.getArgument());
+        } catch (InvalidPathException e) {
+            path = null;
+        }
+        if (path == null || !view.fileSystem().allows(path, permission)) {
+            log.info("FTP {} refused: user={} path={}", request.getCommand(), session.getUser().getName(), path);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
+                    (path == null ? request.getArgument() : path) + ": Permission denied."));
             return FtpletResult.SKIP;
         }
         return FtpletResult.DEFAULT;

@@ -72,9 +72,8 @@ final class UploadCommand extends AbstractCommand {
                 return;
             } catch (IOException | PermissionDeniedException | InvalidPathException e) {
                 log.info("FTP upload refused: user={} path={} reason={}", user, target.path(), e.getMessage());
-                String reason = e instanceof NoSuchFileException ? "no such directory" : e.getMessage();
-                session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
-                        target.path() + ": " + reason));
+                String reason = e instanceof NoSuchFileException ? target.path() + ": no such directory" : e.getMessage();
+                session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, reason));
                 return;
             }
 

@@ -45,7 +45,7 @@ public class SecurityConfig {
                                 writeProblem(response, 403, "Forbidden", "this account may not do that")))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**").permitAll()
+                        .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**").permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .anyRequest().hasRole(AdminBootstrap.ROLE_ADMIN));
@@ -58,10 +58,11 @@ public class SecurityConfig {
         writeProblem(response, 401, "Unauthorized", "HTTP Basic credentials of an administrator are required");
     }
 
-    private static void writeProblem(HttpServletResponse response, int status, String title, String detail)
+    static void writeProblem(HttpServletResponse response, int status, String title, String detail)
             throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}"
                 .formatted(title, status, detail));
     }

@@ -1,5 +1,6 @@
 package io.ftpbridge.storage;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -63,19 +64,13 @@ public class StorageService {
      * Checks an administrator-chosen location: absolute, normalised and under an allowed root.
      */
     public Path checkLocation(String location) {
-        Path path;
-        try {
-            path = Path.of(location);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new InvalidPathException(location, "location is not a valid path");
-        }
-        if (!path.isAbsolute() || location.contains("\0")) {
+        if (location.isBlank() || !location.startsWith("/") || location.indexOf('\0') >= 0) {
             throw new InvalidPathException(location, "location must be an absolute path");
         }
-        Path normalized = path.normalize();
-        if (!normalized.equals(path) && !normalized.toString().equals(location.replaceAll("/+$", ""))) {
+        if (List.of(location.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
             throw new InvalidPathException(location, "location must not contain '.' or '..' segments");
         }
+        Path normalized = Path.of(location).normalize();
         if (allowedRoots.stream().noneMatch(normalized::startsWith)) {
             throw new InvalidPathException(location, "location must lie under one of " + allowedRoots);
         }
@@ -206,7 +201,8 @@ public class StorageService {
             channel.close();
             throw e;
         }
-        return Channels.newInputStream(channel);
+        // large reads from disk; transfer loops then take their small chunks from memory
+        return new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
     }
 
     /**
@@ -267,6 +263,61 @@ public class StorageService {
             throw e;
         }
         return new UploadStream(folder, relativePath, target, null, channel, existing, exists, limit);
+    }
+
+    /** A regular file to be read whole or in ranges (REST downloads); a directory is refused. */
+    public Path readableFile(FolderStorage folder, String relativePath) throws IOException {
+        Path path = resolve(folder, relativePath);
+        if (Files.isDirectory(path)) {
+            throw new NotAFileException(relativePath);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(relativePath);
+        }
+        return path;
+    }
+
+    /**
+     * Writes a whole stream as a file's content (REST uploads): the quota is checked up front
+     * when the length is known and again while writing; on any failure the file is put back as
+     * it was, so a broken or refused upload leaves nothing partial behind.
+     *
+     * @param expectedLength the announced length, or -1 when unknown; fewer bytes fail the upload
+     */
+    public StoredFile store(FolderStorage folder, String relativePath, UploadMode mode, InputStream body,
+                            long expectedLength) throws IOException {
+        boolean created = !Files.exists(resolve(folder, relativePath), LinkOption.NOFOLLOW_LINKS);
+        UploadStream upload = beginUpload(folder, relativePath, mode, 0);
+        try {
+            if (expectedLength >= 0) {
+                upload.expect(expectedLength);
+            }
+            byte[] buffer = new byte[64 * 1024];
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buffer);
+                } catch (IOException e) {
+                    throw new IncompleteUploadException(relativePath, upload.written(), e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                upload.write(buffer, 0, n);
+            }
+            if (expectedLength >= 0 && upload.written() != expectedLength) {
+                throw new IncompleteUploadException(relativePath, upload.written(), null);
+            }
+            upload.commit();
+        } catch (IOException | RuntimeException e) {
+            upload.abort(false);
+            throw e;
+        }
+        return new StoredFile(stat(folder, relativePath), created, upload.written());
+    }
+
+    /** What {@link #store} wrote: the file as it is now, and whether it is new. */
+    public record StoredFile(FileEntry entry, boolean created, long bytesWritten) {
     }
 
     public void mkdir(FolderStorage folder, String relativePath) throws IOException {
@@ -381,6 +432,13 @@ public class StorageService {
     public static class NotADirectoryException extends IOException {
         public NotADirectoryException(String path) {
             super(path + ": is not a directory");
+        }
+    }
+
+    /** The request body ended before the announced length, or reading it failed. */
+    public static class IncompleteUploadException extends IOException {
+        public IncompleteUploadException(String path, long received, Throwable cause) {
+            super("%s: upload broken off after %d bytes; nothing was kept".formatted(path, received), cause);
         }
     }
 

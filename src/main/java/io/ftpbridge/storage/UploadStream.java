@@ -29,6 +29,8 @@ public final class UploadStream extends OutputStream {
     private final long originalLength;
     private final boolean existed;
     private final long limit;
+    /** Gathers the small writes transfer loops make (MINA's are 8 KiB) into large disk writes. */
+    private final ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
     private long written;
     private boolean finished;
 
@@ -49,6 +51,14 @@ public final class UploadStream extends OutputStream {
         return written;
     }
 
+    /** Refuses now, before any byte arrives, an upload announced to be larger than the quota allows. */
+    public void expect(long bytes) throws QuotaExceededException {
+        if (bytes > limit - written) {
+            throw new QuotaExceededException(folder.name(),
+                    "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
+        }
+    }
+
     @Override
     public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
@@ -60,11 +70,28 @@ public final class UploadStream extends OutputStream {
             throw new QuotaExceededException(folder.name(),
                     "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
         }
-        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        if (len >= buffer.capacity()) {
+            flushBuffer();
+            writeFully(ByteBuffer.wrap(b, off, len));
+        } else {
+            if (len > buffer.remaining()) {
+                flushBuffer();
+            }
+            buffer.put(b, off, len);
         }
         written += len;
+    }
+
+    private void flushBuffer() throws IOException {
+        buffer.flip();
+        writeFully(buffer);
+        buffer.clear();
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 
     /** Makes the uploaded bytes the file's content. */
@@ -73,10 +100,14 @@ public final class UploadStream extends OutputStream {
             return;
         }
         finished = true;
-        if (temp == null) {
-            channel.truncate(channel.position());
+        try {
+            flushBuffer();
+            if (temp == null) {
+                channel.truncate(channel.position());
+            }
+        } finally {
+            channel.close();
         }
-        channel.close();
         if (temp != null) {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -94,6 +125,9 @@ public final class UploadStream extends OutputStream {
         }
         finished = true;
         try {
+            if (keepPartial) {
+                flushBuffer();
+            }
             if (temp == null && keepPartial) {
                 channel.truncate(channel.position());
             }

@@ -196,22 +196,19 @@ public class UserService implements MountLookup {
                 errors.add(new FieldError(prefix + "folder", "folder '%s' does not exist".formatted(mount.folder())));
             }
             String path = null;
-            if (!mount.path().startsWith("/")) {
-                errors.add(new FieldError(prefix + "path", "must be an absolute path starting with '/'"));
-            } else {
-                try {
-                    path = UserFileSystem.normalize("/", mount.path());
-                    if (!path.equals(mount.path().replaceAll("/+$", "").isEmpty() ? "/" : mount.path().replaceAll("/+$", ""))) {
-                        errors.add(new FieldError(prefix + "path", "must not contain '.', '..' or empty segments"));
-                    } else if (!paths.add(path)) {
-                        errors.add(new FieldError(prefix + "path", "path '%s' is mounted twice".formatted(path)));
-                    }
-                } catch (InvalidPathException e) {
-                    errors.add(new FieldError(prefix + "path", e.getMessage()));
+            try {
+                path = UserFileSystem.normalize("/", mount.path());
+                if (!mount.path().startsWith("/")) {
+                    errors.add(new FieldError(prefix + "path", "must be an absolute path starting with '/'"));
+                } else if (!path.equals(mount.path()) && !(path + "/").equals(mount.path())) {
+                    errors.add(new FieldError(prefix + "path", "must be normalised: no '.', '..' or empty segments"));
+                } else if (path.length() > 1024) {
+                    errors.add(new FieldError(prefix + "path", "must be at most 1024 characters"));
+                } else if (!paths.add(path)) {
+                    errors.add(new FieldError(prefix + "path", "path '%s' is mounted twice".formatted(path)));
                 }
-            }
-            if (path != null && path.length() > 1024) {
-                errors.add(new FieldError(prefix + "path", "must be at most 1024 characters"));
+            } catch (InvalidPathException e) {
+                errors.add(new FieldError(prefix + "path", e.getMessage()));
             }
             entries.add(new MountEntry(mount.folder(), path, UserResponse.Permissions.format(mount.permissions())));
         }

@@ -84,6 +84,11 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), List.of());
     }
 
+    @ExceptionHandler(StorageService.IncompleteUploadException.class)
+    ProblemDetail incompleteUpload(StorageService.IncompleteUploadException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Incomplete upload", e.getMessage(), List.of());
+    }
+
     @ExceptionHandler(ServiceUnavailableException.class)
     ProblemDetail unavailable(ServiceUnavailableException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), List.of());
