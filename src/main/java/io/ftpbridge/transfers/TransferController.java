@@ -1,5 +1,7 @@
 package io.ftpbridge.transfers;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.MediaType;
@@ -17,6 +19,7 @@ import io.ftpbridge.web.PageResponse;
 /** Transfer jobs over REST: {@code /api/v1/transfers}. */
 @RestController
 @RequestMapping("/api/v1/transfers")
+@Tag(name = "Transfer jobs", description = "Persisted, resumable transfers between a remote FTP server and a folder (get, put, mget, mput, append)")
 class TransferController {
 
     private final TransferService transfers;
@@ -27,12 +30,14 @@ class TransferController {
         this.events = events;
     }
 
+    @Operation(summary = "Queue a transfer job (202 + Location); it runs in the background on any instance")
     @PostMapping
     ResponseEntity<TransferResponse> create(@Valid @RequestBody TransferRequest request) {
         TransferResponse job = transfers.create(request);
         return ResponseEntity.accepted().location(URI.create("/api/v1/transfers/" + job.id())).body(job);
     }
 
+    @Operation(summary = "List transfer jobs, newest first, optionally by state")
     @GetMapping
     PageResponse<TransferResponse> list(@RequestParam(required = false) JobState state,
                                         @RequestParam(defaultValue = "0") int page,
@@ -40,26 +45,31 @@ class TransferController {
         return transfers.list(state, page, size);
     }
 
+    @Operation(summary = "Get a job: state, attempts, error, files and live progress")
     @GetMapping("/{id}")
     TransferResponse get(@PathVariable long id) {
         return transfers.get(id);
     }
 
+    @Operation(summary = "Cancel a queued or running job; a running one stops within a second and its partial file is removed")
     @PostMapping("/{id}/cancel")
     ResponseEntity<TransferResponse> cancel(@PathVariable long id) {
         return ResponseEntity.accepted().body(transfers.cancel(id));
     }
 
+    @Operation(summary = "Run a FAILED or CANCELLED job again; files already done are kept")
     @PostMapping("/{id}/retry")
     ResponseEntity<TransferResponse> retry(@PathVariable long id) {
         return ResponseEntity.accepted().body(transfers.retry(id));
     }
 
+    @Operation(summary = "The job's control connections, one line per command (> ) and reply (< ), PASS masked")
     @GetMapping(value = "/{id}/transcript", produces = MediaType.TEXT_PLAIN_VALUE)
     String transcript(@PathVariable long id) {
         return transfers.transcript(id);
     }
 
+    @Operation(summary = "Server-Sent Events: progress every half second, then the final state")
     @GetMapping(value = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable long id) {
         transfers.get(id); // 404 before the stream starts
