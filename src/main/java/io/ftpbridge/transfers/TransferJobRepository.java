@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -91,15 +92,20 @@ class TransferJobRepository {
                 ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED""")
                 .param("now", now).param("max", max)
                 .query(Long.class).list();
+        List<Long> claimed = new ArrayList<>();
         for (Long id : ids) {
-            jdbc.sql("""
+            // the state condition again: a second guard, should a database ignore SKIP LOCKED
+            int updated = jdbc.sql("""
                     UPDATE transfer_job SET state = 'RUNNING', owner = :owner, lease_until = :lease,
                            started_at = COALESCE(started_at, :now), finished_at = NULL
-                    WHERE id = :id""")
+                    WHERE id = :id AND (state = 'QUEUED' OR (state = 'RUNNING' AND lease_until < :now))""")
                     .param("owner", owner).param("lease", now.plus(lease)).param("now", now).param("id", id)
                     .update();
+            if (updated == 1) {
+                claimed.add(id);
+            }
         }
-        return ids;
+        return claimed;
     }
 
     /** Renews the lease and saves progress; false when this instance no longer holds the job. */
