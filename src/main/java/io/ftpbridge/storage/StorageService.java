@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,9 @@ public class StorageService {
 
     /** Prefix of in-progress uploads; hidden from listings and usage. */
     static final String TEMP_PREFIX = ".ftpbridge-upload-";
+
+    /** A file a background job is still filling (see {@link #partialName}); hidden from listings. */
+    private static final Pattern PARTIAL = Pattern.compile("^\\..+\\.ftpbridge-[A-Za-z0-9]+\\.part$");
 
     private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
@@ -75,6 +79,14 @@ public class StorageService {
             throw new InvalidPathException(location, "location must lie under one of " + allowedRoots);
         }
         return normalized;
+    }
+
+    /**
+     * The name under which {@code owner} (e.g. a transfer job) fills a file before moving it into
+     * place: beside it, hidden from listings, still counted against the quota (it takes the space).
+     */
+    public static String partialName(String fileName, String owner) {
+        return "." + fileName + ".ftpbridge-" + owner + ".part";
     }
 
     /** Creates a folder's storage directory if it is not there yet. */
@@ -167,7 +179,7 @@ public class StorageService {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path child : stream) {
                 String name = child.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX)) {
+                if (name.startsWith(TEMP_PREFIX) || PARTIAL.matcher(name).matches()) {
                     continue;
                 }
                 try {

@@ -560,9 +560,9 @@ class TransferRunner {
         }
     }
 
-    /** The job's temporary name for a file: beside it, hidden by a leading dot, owned by this job. */
+    /** The job's temporary name for a file: beside it, hidden from listings, owned by this job. */
     static String partialName(String path, long jobId) {
-        return join(parentOf(path), "." + baseName(path) + ".ftpbridge-job" + jobId + ".part");
+        return join(parentOf(path), StorageService.partialName(baseName(path), "job" + jobId));
     }
 
     static String baseName(String path) {

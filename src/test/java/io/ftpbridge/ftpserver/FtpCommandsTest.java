@@ -120,6 +120,20 @@ class FtpCommandsTest {
     }
 
     @Test
+    void filesTransferJobsAreStillFillingAreHiddenFromFtpAndRestListings() throws Exception {
+        Api api = new Api(httpPort);
+        Path storage = Path.of(api.get("/api/v1/folders/commands").json().get("location").asString());
+        Files.createDirectories(storage.resolve("incoming"));
+        Files.writeString(storage.resolve("incoming/done.csv"), "done");
+        Files.writeString(storage.resolve("incoming/.big.bin.ftpbridge-job42.part"), "half");
+
+        ExternalCommand.Result ftpListing = ftplib("print('NLST', sorted(f.nlst('/work/incoming')))");
+        assertThat(ftpListing.output()).contains("NLST ['done.csv']");
+        String restListing = api.get("/api/v1/folders/commands/files/incoming").text();
+        assertThat(restListing).contains("done.csv").doesNotContain("ftpbridge-job42");
+    }
+
+    @Test
     void pwdAndCdupStayInsideTheVirtualTree() {
         ExternalCommand.Result result = ftplib("""
                 f.cwd('/work')
