@@ -8,9 +8,12 @@ import io.ftpbridge.ftpserver.FtpServerLifecycle;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.FtpPeers;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -155,6 +158,33 @@ class TransferJobsTest {
 
         roundTripIsVerified("self", "sum", "MD5", "MD5", md5);
         assertThat(TransferTestSupport.digest("MD5", source.resolveSibling("sum-copy.bin"))).isEqualTo(md5);
+    }
+
+    @Test
+    void aFileThatChangesUnderADownloadFailsItsChecksumAndLeavesNothingBehind() throws Exception {
+        api.createFolderAndUser("shifting", "shift-user", "shift-password", "/", Api.ALL);
+        assertThat(api.patch("/api/v1/users/shift-user", "{\"downloadBytesPerSecond\":1048576}").status()).isEqualTo(200);
+        Path source = folders.storageOf("shifting").root().resolve("moving.bin");
+        int size = 3 * 1024 * 1024;
+        Files.write(source, TransferTestSupport.randomBytes(31, size));
+        TransferTestSupport.createRemote(api, "self-slow", "127.0.0.1", ftp.port(), "shift-user", "shift-password", "EPSV");
+
+        long id = submit("""
+                {"remote":"self-slow","direction":"DOWNLOAD","remotePath":"/moving.bin","folder":"jobs",
+                 "localPath":"moving.bin","verify":true}""");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> job(id).get("progress").get("bytesDone").asLong() > 512 * 1024);
+        // another writer rewrites the remote file in place while it is on its way: same size, new bytes
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(TransferTestSupport.randomBytes(32, size)), 0);
+        }
+
+        JsonNode failed = TransferTestSupport.awaitState(api, id, "FAILED", Duration.ofSeconds(30));
+        assertThat(failed.get("error").asString()).contains("MD5 mismatch");
+        assertThat(failed.get("files").get(0).get("state").asString()).isEqualTo("FAILED");
+        assertThat(api.get("/api/v1/transfers/" + id + "/transcript").text()).contains("> MD5 /moving.bin");
+        assertThat(folderRoot.resolve("moving.bin")).doesNotExist();
+        assertThat(TransferTestSupport.partials(folderRoot)).isEmpty();
     }
 
     @Test
