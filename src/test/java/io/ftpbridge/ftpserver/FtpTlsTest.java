@@ -43,6 +43,9 @@ class FtpTlsTest {
         registry.add("ftpbridge.ftp.tls.keystore", keystore::toString);
         registry.add("ftpbridge.ftp.tls.keystore-password", () -> STORE_PASSWORD);
         registry.add("ftpbridge.ftp.passive-ports", () -> "31700-31719");
+        // ftpbridge's own FTP client trusts this server's self-signed certificate
+        registry.add("ftpbridge.remotes.trust-store", keystore::toString);
+        registry.add("ftpbridge.remotes.trust-store-password", () -> STORE_PASSWORD);
     }
 
     @BeforeAll
@@ -72,6 +75,24 @@ class FtpTlsTest {
                 "--user", "tls-user:tls-password", "-Q", "FEAT", "ftp://127.0.0.1:" + ftp.port() + "/"));
         assertThat(feat.ok()).as(feat.output()).isTrue();
         assertThat(feat.output()).contains("AUTH TLS", "EPSV", "PASV");
+    }
+
+    @Test
+    void ftpbridgesOwnClientTalksExplicitTlsToItsOwnServer() {
+        Api api = new Api(httpPort);
+        assertThat(api.post("/api/v1/remotes", """
+                {"name":"self-tls","host":"127.0.0.1","port":%d,"username":"tls-user","password":"tls-password",
+                 "tls":"EXPLICIT","dataMode":"EPSV"}""".formatted(ftp.port())).status()).isEqualTo(201);
+        var probe = api.post("/api/v1/remotes/self-tls/test", null);
+        assertThat(probe.status()).as(probe.text()).isEqualTo(200);
+        assertThat(probe.json().get("ok").asBoolean()).as(probe.text()).isTrue();
+        assertThat(probe.json().get("features").toString()).contains("AUTH TLS");
+
+        byte[] bytes = "through FTPS both ways".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(api.putBytes("/api/v1/remotes/self-tls/files/client-upload.txt", bytes).status()).isBetween(200, 201);
+        Api.Response download = api.get("/api/v1/remotes/self-tls/files/client-upload.txt?download=true");
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.raw().body()).isEqualTo(bytes);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
