@@ -30,7 +30,7 @@ public record FtpProperties(
         @DefaultValue("2121") @Min(0) @Max(65535) int port,
         String bindAddress,
         @DefaultValue("30000-30099") @NotNull
-        @Pattern(regexp = "^\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?(\\s*,\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?)*\\s*$",
+        @Pattern(regexp = FtpProperties.PORT_LIST,
                 message = "must be a port range like 30000-30099 or a list like 30000,30002-30005")
         String passivePorts,
         String passiveExternalAddress,
@@ -40,6 +40,9 @@ public record FtpProperties(
         @DefaultValue("500") @Min(1) int maxConnections,
         @DefaultValue @Valid Tls tls,
         @DefaultValue @Valid LoginFailures loginFailures) {
+
+    /** A port range, a list, or both: {@code 30000-30099}, {@code 30000,30002-30005}. */
+    static final String PORT_LIST = "^\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?(\\s*,\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?)*\\s*$";
 
     public enum TlsMode { NONE, EXPLICIT, IMPLICIT }
 
@@ -69,7 +72,8 @@ public record FtpProperties(
             throw new IllegalArgumentException(
                     "ftpbridge.ftp.tls.keystore must be set when ftpbridge.ftp.tls.mode is " + tls.mode());
         }
-        if (passivePorts != null) {
+        // a malformed list is left to @Pattern, which names the property in its message
+        if (passivePorts != null && passivePorts.matches(PORT_LIST)) {
             for (String part : passivePorts.split(",")) {
                 for (String number : part.split("-")) {
                     if (!number.isBlank() && Integer.parseInt(number.trim()) > 65535) {
