@@ -1,6 +1,6 @@
 package io.ftpbridge.folders;
 
-import io.ftpbridge.users.Names;
+import io.ftpbridge.web.Names;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;

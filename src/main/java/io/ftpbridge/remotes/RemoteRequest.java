@@ -1,6 +1,6 @@
 package io.ftpbridge.remotes;
 
-import io.ftpbridge.users.Names;
+import io.ftpbridge.web.Names;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

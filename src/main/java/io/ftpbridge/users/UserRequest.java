@@ -1,5 +1,6 @@
 package io.ftpbridge.users;
 
+import io.ftpbridge.web.Names;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

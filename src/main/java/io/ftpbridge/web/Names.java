@@ -1,4 +1,4 @@
-package io.ftpbridge.users;
+package io.ftpbridge.web;
 
 /** The charset shared by usernames, folder names and remote names. */
 public final class Names {
