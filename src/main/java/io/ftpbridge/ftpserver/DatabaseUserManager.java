@@ -44,9 +44,10 @@ final class DatabaseUserManager implements UserManager {
         return new FtpAccount(result.login(), maxIdleSeconds);
     }
 
+    /** MINA asks at USER, to hold the user to its {@code maxConnections} before the password. */
     @Override
     public User getUserByName(String username) {
-        return null;
+        return users.findEnabled(username).map(login -> (User) new FtpAccount(login, maxIdleSeconds)).orElse(null);
     }
 
     @Override

@@ -61,8 +61,23 @@ final class SessionGuardFtplet extends DefaultFtplet {
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand();
         session.setAttribute(LAST_COMMAND, command.equals("PASS") ? "PASS ****" : request.getRequestLine());
+        if ((command.equals("USER") || command.equals("PASS")) && lockedOut(address(session))) {
+            // connections opened before the lockout get no further attempts either
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Too many failed logins from your address; try again later."));
+            return FtpletResult.DISCONNECT;
+        }
         switch (command) {
             case "PASS" -> delayAfterFailures(session);
+            case "SIZE", "MDTM", "MD5", "MMD5" -> {
+                return refuseWithout(session, request, Permission.READ, Permission.LIST);
+            }
+            case "MLST" -> {
+                return refuseWithout(session, request, Permission.LIST, Permission.READ);
+            }
+            case "STAT" -> {
+                return request.getArgument() == null ? FtpletResult.DEFAULT : refuseWithout(session, request, Permission.LIST);
+            }
             case "LIST", "NLST", "MLSD" -> {
                 return refuseUnlistable(session, request);
             }
@@ -98,6 +113,11 @@ final class SessionGuardFtplet extends DefaultFtplet {
         return FtpletResult.DEFAULT;
     }
 
+    private boolean lockedOut(String address) {
+        Failures current = failures.get(address);
+        return current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(clock.instant());
+    }
+
     private void delayAfterFailures(FtpSession session) {
         Failures current = failures.get(address(session));
         if (current == null || policy.delay().isZero()) {
@@ -126,15 +146,15 @@ final class SessionGuardFtplet extends DefaultFtplet {
         } catch (InvalidPathException e) {
             path = null;
         }
-        if (path != null && view.fileSystem().statOrNull(path) == null) {
-            session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
-                    path + ": No such file or directory."));
-            return FtpletResult.SKIP;
-        }
         if (path == null || !view.fileSystem().allows(path, Permission.LIST)) {
             log.info("FTP listing refused: user={} path={}", session.getUser().getName(), path);
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
                     (path == null ? target : path) + ": Permission denied."));
+            return FtpletResult.SKIP;
+        }
+        if (view.fileSystem().statOrNull(path) == null) {
+            session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
+                    path + ": No such file or directory."));
             return FtpletResult.SKIP;
         }
         return FtpletResult.DEFAULT;
@@ -144,7 +164,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
      * MINA answers a refused DELE or RMD with 450 (a transient failure); a permission the mount
      * does not grant is permanent, so it gets 550 as vsftpd and proftpd give.
      */
-    private FtpletResult refuseWithout(FtpSession session, FtpRequest request, Permission permission)
+    private FtpletResult refuseWithout(FtpSession session, FtpRequest request, Permission... anyOf)
             throws FtpException {
         if (!(session.getFileSystemView() instanceof StorageFileSystemView view) || request.getArgument() == null) {
             return FtpletResult.DEFAULT;
@@ -155,7 +175,8 @@ final class SessionGuardFtplet extends DefaultFtplet {
         } catch (InvalidPathException e) {
             path = null;
         }
-        if (path == null || !view.fileSystem().allows(path, permission)) {
+        String checked = path;
+        if (path == null || java.util.Arrays.stream(anyOf).noneMatch(p -> view.fileSystem().allows(checked, p))) {
             log.info("FTP {} refused: user={} path={}", request.getCommand(), session.getUser().getName(), path);
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
                     (path == null ? request.getArgument() : path) + ": Permission denied."));

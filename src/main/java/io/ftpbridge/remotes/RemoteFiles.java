@@ -261,9 +261,19 @@ public class RemoteFiles {
 
     /** Normalises a REST path to an absolute remote path; CR/LF would inject FTP commands. */
     static String checked(String raw) {
+        return checkedPath("path", raw);
+    }
+
+    /**
+     * A remote path as sent on the control connection: absolute, and without CR, LF or NUL, which
+     * would let a path smuggle further FTP commands.
+     *
+     * @param field the request field to name in the problem detail
+     */
+    public static String checkedPath(String field, String raw) {
         String path = raw == null || raw.isEmpty() ? "/" : raw;
         if (path.indexOf('\r') >= 0 || path.indexOf('\n') >= 0 || path.indexOf('\0') >= 0) {
-            throw new InvalidRequestException("path", "must not contain CR, LF or NUL");
+            throw new InvalidRequestException(field, "must not contain CR, LF or NUL");
         }
         return path.startsWith("/") ? path : "/" + path;
     }

@@ -61,7 +61,11 @@ public class StorageService {
 
     /** Where a folder without an explicit location keeps its files. */
     public Path defaultLocation(String folderName) {
-        return root.resolve(folderName);
+        Path location = root.resolve(folderName).normalize();
+        if (!root.equals(location.getParent())) {
+            throw new InvalidPathException(folderName, "a folder name must stay one level below the storage root");
+        }
+        return location;
     }
 
     /**
@@ -75,8 +79,9 @@ public class StorageService {
             throw new InvalidPathException(location, "location must not contain '.' or '..' segments");
         }
         Path normalized = Path.of(location).normalize();
-        if (allowedRoots.stream().noneMatch(normalized::startsWith)) {
-            throw new InvalidPathException(location, "location must lie under one of " + allowedRoots);
+        // strictly below an allowed root: a root itself would hold other folders (or the data dir)
+        if (allowedRoots.stream().noneMatch(r -> normalized.startsWith(r) && !normalized.equals(r))) {
+            throw new InvalidPathException(location, "location must lie below one of " + allowedRoots);
         }
         return normalized;
     }

@@ -33,6 +33,8 @@ public final class UploadStream extends OutputStream {
     private final ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
     private long written;
     private boolean finished;
+    /** Set once a write passed the quota: closing then rolls back instead of committing. */
+    private boolean quotaExceeded;
 
     UploadStream(FolderStorage folder, String relativePath, Path target, Path temp, FileChannel channel,
                  long originalLength, boolean existed, long limit) {
@@ -67,6 +69,7 @@ public final class UploadStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         if (len > limit - written) {
+            quotaExceeded = true;
             throw new QuotaExceededException(folder.name(),
                     "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
         }
@@ -94,22 +97,24 @@ public final class UploadStream extends OutputStream {
         }
     }
 
-    /** Makes the uploaded bytes the file's content. */
+    /** Makes the uploaded bytes the file's content; on failure nothing of the upload is kept. */
     public void commit() throws IOException {
         if (finished) {
             return;
         }
-        finished = true;
         try {
             flushBuffer();
             if (temp == null) {
                 channel.truncate(channel.position());
             }
-        } finally {
             channel.close();
-        }
-        if (temp != null) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (temp != null) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            finished = true;
+        } catch (IOException | RuntimeException e) {
+            abort(false);
+            throw e;
         }
     }
 
@@ -125,13 +130,16 @@ public final class UploadStream extends OutputStream {
         }
         finished = true;
         try {
-            if (keepPartial) {
-                flushBuffer();
+            try {
+                if (keepPartial) {
+                    flushBuffer();
+                    if (temp == null) {
+                        channel.truncate(channel.position());
+                    }
+                }
+            } finally {
+                channel.close();
             }
-            if (temp == null && keepPartial) {
-                channel.truncate(channel.position());
-            }
-            channel.close();
             if (temp != null) {
                 if (keepPartial) {
                     Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -148,12 +156,24 @@ public final class UploadStream extends OutputStream {
                 }
             }
         } catch (IOException e) {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // reported below
+                }
+            }
             log.warn("Could not clean up aborted upload: folder={} path={} error={}", folder.name(), relativePath, e.toString());
         }
     }
 
+    /** Commits, unless a write passed the quota: then nothing of the upload is kept. */
     @Override
     public void close() throws IOException {
-        commit();
+        if (quotaExceeded) {
+            abort(false);
+        } else {
+            commit();
+        }
     }
 }

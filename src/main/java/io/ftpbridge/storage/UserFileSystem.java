@@ -187,6 +187,13 @@ public final class UserFileSystem {
             throw new PermissionDeniedException("%s: permission denied (%s)".formatted(path,
                     mode == UploadMode.REPLACE ? "WRITE" : "APPEND"));
         }
+        if (mode == UploadMode.RESUME && !granted.contains(Permission.WRITE)) {
+            // APPEND alone may only add at the end: a restart offset inside the file would overwrite it
+            FileEntry current = statOrNull(path);
+            if (current == null || current.size() != offset) {
+                throw new PermissionDeniedException("%s: permission denied (WRITE needed to restart inside the file)".formatted(path));
+            }
+        }
         return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
     }
 

@@ -166,7 +166,9 @@ class TransferJobRepository {
                 UPDATE transfer_job SET state = 'QUEUED', error = NULL, finished_at = NULL, cancel_requested = FALSE
                 WHERE id = :id AND state IN ('FAILED', 'CANCELLED')""").param("id", id).update();
         if (n == 1) {
-            jdbc.sql("UPDATE transfer_file SET state = 'PENDING', error = NULL WHERE job_id = :id AND state IN ('FAILED', 'RUNNING')")
+            // a file caught RUNNING stays RUNNING: it resumes from what it wrote and keeps the remote
+            // size recorded before an append, so a retry never appends the same bytes twice
+            jdbc.sql("UPDATE transfer_file SET state = 'PENDING', error = NULL WHERE job_id = :id AND state = 'FAILED'")
                     .param("id", id).update();
         }
         return n == 1;

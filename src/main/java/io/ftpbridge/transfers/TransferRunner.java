@@ -478,7 +478,9 @@ class TransferRunner {
         if (job.verify() && binary) {
             long remoteSize = sizeOf(client, written);
             if (remoteSize >= 0 && remoteSize != base + size) {
-                client.deleteFile(written);
+                if (!job.append()) {
+                    client.deleteFile(written); // our temporary file; in append mode it is the user's file
+                }
                 throw new FileFailure("size mismatch: sent %d bytes, remote has %d".formatted(base + size, remoteSize));
             }
             ChecksumVerifier.RemoteChecksum remote = job.append() ? null : checksums.remoteChecksum(written);

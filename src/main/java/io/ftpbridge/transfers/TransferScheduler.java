@@ -98,13 +98,23 @@ class TransferScheduler implements SmartLifecycle {
             w.execute(() -> {
                 try {
                     runner.run(run, instanceId);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     log.error("Transfer job crashed: id={} instance={}", id, instanceId, e);
+                    failQuietly(id, run, e);
                 } finally {
-                    running.remove(id);
+                    running.remove(id, run); // a retry may already have put a new run under this id
                     wakeUp();
                 }
             });
+        }
+    }
+
+    /** A job whose run crashed ends FAILED rather than staying RUNNING to crash again after every lease. */
+    private void failQuietly(long id, JobRun run, Throwable crash) {
+        try {
+            jobs.finish(id, instanceId, JobState.FAILED, "internal error: " + crash, run.progress().bytesDone());
+        } catch (RuntimeException e) {
+            log.warn("Could not mark crashed transfer job failed: id={} error={}", id, e.toString());
         }
     }
 

@@ -8,7 +8,12 @@ import io.ftpbridge.web.InvalidRequestException;
 import io.ftpbridge.web.NotFoundException;
 import io.ftpbridge.web.PageResponse;
 import io.ftpbridge.web.PageRequests;
+import io.ftpbridge.remotes.RemoteFiles;
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.StorageService;
+import java.nio.file.FileSystems;
 import java.util.ArrayList;
+import java.util.regex.PatternSyntaxException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +60,25 @@ public class TransferService {
         if (source.endsWith("/")) {
             errors.add(new FieldError(request.direction() == Direction.DOWNLOAD ? "remotePath" : "localPath",
                     "must name a file (or a pattern with glob=true), not a directory"));
+        }
+        try {
+            RemoteFiles.checkedPath("remotePath", request.remotePath());
+        } catch (InvalidRequestException e) {
+            errors.addAll(e.errors());
+        }
+        try {
+            StorageService.segments(request.localPath());
+        } catch (InvalidPathException e) {
+            errors.add(new FieldError("localPath", e.getMessage()));
+        }
+        if (glob) {
+            String pattern = source.substring(source.lastIndexOf('/') + 1);
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            } catch (PatternSyntaxException e) {
+                errors.add(new FieldError(request.direction() == Direction.DOWNLOAD ? "remotePath" : "localPath",
+                        "not a valid glob pattern: " + e.getDescription()));
+            }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);

@@ -160,14 +160,29 @@ public class UserService implements MountLookup {
                 || user.getAllowedIps().stream().noneMatch(cidr -> new IpAddressMatcher(cidr).matches(address.getHostAddress())))) {
             return new LoginResult(null, LoginFailure.ADDRESS_NOT_ALLOWED);
         }
+        return new LoginResult(toLogin(user), null);
+    }
+
+    /**
+     * An enabled user's limits and mounts without checking a password: what the FTP server needs
+     * at USER to apply the user's connection limit before asking for the password.
+     */
+    @Transactional(readOnly = true)
+    public Optional<FtpLogin> findEnabled(String username) {
+        return (username == null ? Optional.<FtpUser>empty() : users.findByUsername(username))
+                .filter(FtpUser::isEnabled)
+                .map(this::toLogin);
+    }
+
+    private FtpLogin toLogin(FtpUser user) {
         List<UserFileSystem.Mount> mounts = new ArrayList<>();
         for (MountEntry entry : user.getMounts()) {
             Optional<FolderStorage> folder = folders.findStorage(entry.getFolderName());
             folder.ifPresent(f -> mounts.add(new UserFileSystem.Mount(entry.getPath(), f,
                     UserResponse.Permissions.parse(entry.getPermissions()))));
         }
-        return new LoginResult(new FtpLogin(user.getUsername(), user.getMaxConnections(),
-                user.getUploadBytesPerSecond(), user.getDownloadBytesPerSecond(), List.copyOf(mounts)), null);
+        return new FtpLogin(user.getUsername(), user.getMaxConnections(), user.getUploadBytesPerSecond(),
+                user.getDownloadBytesPerSecond(), List.copyOf(mounts));
     }
 
     private void applyAll(FtpUser user, UserRequest request) {

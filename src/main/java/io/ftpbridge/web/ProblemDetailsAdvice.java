@@ -6,7 +6,9 @@ import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.QuotaExceededException;
 import io.ftpbridge.storage.StorageService;
 import jakarta.validation.ConstraintViolationException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
@@ -77,6 +79,19 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 : e instanceof DirectoryNotEmptyException d ? "directory not empty: " + d.getFile()
                 : e.getMessage();
         return problem(HttpStatus.CONFLICT, "Conflict", detail, List.of());
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ProblemDetail fileAccessDenied(AccessDeniedException e) {
+        log.warn("Storage refused access: {}", e.getFile());
+        return problem(HttpStatus.FORBIDDEN, "Permission denied", "the file system refused access: " + e.getFile(), List.of());
+    }
+
+    /** Other file system refusals (a file used as a directory, ...): the path conflicts with what is there. */
+    @ExceptionHandler(FileSystemException.class)
+    ProblemDetail fileSystem(FileSystemException e) {
+        String reason = e.getReason() == null ? "the file system refused the operation" : e.getReason();
+        return problem(HttpStatus.CONFLICT, "Conflict", reason + ": " + e.getFile(), List.of());
     }
 
     @ExceptionHandler(StorageService.RestartOffsetException.class)

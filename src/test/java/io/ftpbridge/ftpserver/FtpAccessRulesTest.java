@@ -203,6 +203,56 @@ class FtpAccessRulesTest {
     }
 
     @Test
+    void aUserIsHeldToItsMaxConnections() {
+        api.createFolderAndUser("single", "single-user", "single-password", "/", Api.ALL);
+        assertThat(api.patch("/api/v1/users/single-user", "{\"maxConnections\":1}").status()).isEqualTo(200);
+        ExternalCommand.Result result = ftplib("single-user", "single-password", """
+                g = connect()
+                attempt('SECOND', lambda: g.login('single-user', 'single-password'))
+                f.quit()
+                h = connect()
+                attempt('AFTER', lambda: h.login('single-user', 'single-password'))
+                """);
+        assertThat(result.output()).contains("SECOND ERR 421", "AFTER OK 230");
+    }
+
+    @Test
+    void appendOnlyMayAddAtTheEndButNotRestartInsideAFile() throws Exception {
+        api.createFolderAndUser("appendonly", "appender", "appender-password", "/", "LIST", "APPEND");
+        Path storage = Path.of(api.get("/api/v1/folders/appendonly").json().get("location").asString());
+        Files.writeString(storage.resolve("log.txt"), "0123456789");
+        ExternalCommand.Result result = ftplib("appender", "appender-password", """
+                attempt('APPE', lambda: f.storbinary('APPE log.txt', io.BytesIO(b'ab')))
+                attempt('RESTIN', lambda: f.storbinary('STOR log.txt', io.BytesIO(b''), rest=1))
+                attempt('RESTEND', lambda: f.storbinary('STOR log.txt', io.BytesIO(b'cd'), rest=12))
+                attempt('STOR', lambda: f.storbinary('STOR other.txt', io.BytesIO(b'x')))
+                """);
+        assertThat(result.output()).contains("APPE OK 226", "RESTIN ERR 550", "RESTEND OK 226", "STOR ERR 550");
+        assertThat(storage.resolve("log.txt")).hasContent("0123456789abcd");
+    }
+
+    @Test
+    void sizeAndDatesOfFilesAWriteOnlyUserMayNotReadStayHidden() {
+        ExternalCommand.Result result = ftplib("dropper", "dropper-password", """
+                f.storbinary('STOR /drop/secret-size.bin', io.BytesIO(b'x' * 1234))
+                attempt('SIZE', lambda: f.size('/drop/secret-size.bin'))
+                attempt('MDTM', lambda: f.sendcmd('MDTM /drop/secret-size.bin'))
+                attempt('MLST', lambda: f.sendcmd('MLST /drop/secret-size.bin'))
+                """);
+        assertThat(result.output()).contains("SIZE ERR 550", "MDTM ERR 550", "MLST ERR 550").doesNotContain("1234");
+    }
+
+    @Test
+    void dotNamesAreNotFolderNames() {
+        for (String name : new String[] {".", ".."}) {
+            Api.Response response = api.post("/api/v1/folders", "{\"name\":\"%s\"}".formatted(name));
+            assertThat(response.status()).as(name).isEqualTo(400);
+            assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        }
+        assertThat(api.post("/api/v1/folders", "{\"name\":\"..hidden\"}").status()).isEqualTo(201);
+    }
+
+    @Test
     void portToAnotherHostIsRefusedAsABounce() {
         ExternalCommand.Result result = ftplib("reader", "reader-password", """
                 attempt('PORT', lambda: f.sendcmd('PORT 10,1,2,3,200,10'))

@@ -72,12 +72,14 @@ class FtpListenerSettingsTest {
     void repeatedFailedLoginsFromOneAddressAreRefusedForAWhile() {
         // ::1 is its own address, so the lockout does not spill into the other tests of this class
         ExternalCommand.Result result = ftplib("::1", """
+                early = connect()
                 for i in range(3):
                     f = connect()
                     attempt('FAIL%d' % i, lambda: f.login('settings-user', 'wrong-password'))
                 # the server hangs up on the failure that locks the address: wait for that before reconnecting
                 attempt('HUNGUP', lambda: f.sendcmd('NOOP'))
                 attempt('LOCKED', lambda: connect())
+                attempt('EARLY', lambda: early.login('settings-user', 'settings-password'))
                 try:
                     g = connect()
                     attempt('GOOD', lambda: g.login('settings-user', 'settings-password'))
@@ -85,7 +87,7 @@ class FtpListenerSettingsTest {
                     print('GOOD ERR', e)
                 """);
         assertThat(result.output()).contains("FAIL0 ERR 530", "FAIL1 ERR 530", "FAIL2 ERR 530", "HUNGUP ERR")
-                .containsPattern("LOCKED ERR 421")
+                .containsPattern("LOCKED ERR 421").contains("EARLY ERR 421")
                 .containsPattern("GOOD ERR 421");
         ExternalCommand.Result otherAddress = ftplib("127.0.0.1", """
                 f = connect()

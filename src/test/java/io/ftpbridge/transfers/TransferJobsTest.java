@@ -248,6 +248,20 @@ class TransferJobsTest {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         assertThat(refused.text()).contains("\"field\":\"remote\"", "\"field\":\"folder\"");
         assertThat(api.get("/api/v1/transfers/999999").status()).isEqualTo(404);
+
+        // a CR/LF in a path would smuggle further commands onto the job's control connection
+        Api.Response smuggled = api.post("/api/v1/transfers", """
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/a.txt\\r\\nDELE /b.txt","folder":"jobs","localPath":"a.txt"}""");
+        assertThat(smuggled.status()).isEqualTo(400);
+        assertThat(smuggled.text()).contains("\"field\":\"remotePath\"");
+        Api.Response badGlob = api.post("/api/v1/transfers", """
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/out/[a-","glob":true,"folder":"jobs","localPath":"x"}""");
+        assertThat(badGlob.status()).isEqualTo(400);
+        assertThat(badGlob.text()).contains("\"field\":\"remotePath\"", "glob");
+        Api.Response upward = api.post("/api/v1/transfers", """
+                {"remote":"jobs-fast","direction":"DOWNLOAD","remotePath":"/a.txt","folder":"jobs","localPath":"../../etc/a.txt"}""");
+        assertThat(upward.status()).isEqualTo(400);
+        assertThat(upward.text()).contains("\"field\":\"localPath\"");
     }
 
     @Test
