@@ -77,14 +77,22 @@ public class SecretCipher {
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
+            // written whole under a temporary name and moved into place, so a crash or a second
+            // instance starting on the same data dir never sees an empty or half-written key
+            Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
+                Files.createFile(temp);
+            }
+            Files.writeString(temp, Base64.getEncoder().encodeToString(bytes));
+            try {
+                Files.createLink(file, temp); // atomic, and fails rather than replace another instance's key
             } catch (FileAlreadyExistsException e) {
                 return SecretsProperties.decode(Files.readString(file), "key file " + file);
+            } finally {
+                Files.deleteIfExists(temp);
             }
-            Files.writeString(file, Base64.getEncoder().encodeToString(bytes));
             log.info("Generated a key for secrets at rest: file={} (back it up; set ftpbridge.secrets.key to supply one)", file);
             return bytes;
         } catch (IOException e) {
