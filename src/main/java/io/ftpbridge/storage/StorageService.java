@@ -45,6 +45,7 @@ public class StorageService {
 
     private final Path root;
     private final List<Path> allowedRoots;
+    private final QuotaLedger ledger = new QuotaLedger();
 
     public StorageService(StorageProperties properties) throws IOException {
         this.root = properties.root().toAbsolutePath().normalize();
@@ -244,11 +245,20 @@ public class StorageService {
             throw new RestartOffsetException(relativePath, offset, existing);
         }
         long limit = Long.MAX_VALUE;
+        QuotaLedger.Account account = null;
+        long baseline = 0;
+        boolean countedNewFile = false;
         if (folder.quotaBytes() > 0 || folder.quotaFiles() > 0) {
+            account = ledger.account(folder.name());
+            baseline = account.netGrowth.get();
             Usage usage = usage(folder);
-            if (folder.quotaFiles() > 0 && !exists && usage.files() + 1 > folder.quotaFiles()) {
-                throw new QuotaExceededException(folder.name(),
-                        "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+            if (folder.quotaFiles() > 0 && !exists) {
+                if (usage.files() + account.newFiles.incrementAndGet() > folder.quotaFiles()) {
+                    account.newFiles.decrementAndGet();
+                    throw new QuotaExceededException(folder.name(),
+                            "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+                }
+                countedNewFile = true;
             }
             if (folder.quotaBytes() > 0) {
                 long kept = switch (mode) {
@@ -256,17 +266,21 @@ public class StorageService {
                     case RESUME -> offset;
                     case APPEND -> existing;
                 };
-                limit = folder.quotaBytes() - usage.bytes() + existing - kept;
+                limit = folder.quotaBytes() - usage.bytes() - account.inTemporaryFiles.get() + existing - kept;
                 if (limit < 0) {
+                    if (countedNewFile) {
+                        account.newFiles.decrementAndGet();
+                    }
                     throw new QuotaExceededException(folder.name(),
                             "folder '%s' is over its quota of %d bytes".formatted(folder.name(), folder.quotaBytes()));
                 }
             }
         }
+        UploadStream.Quota quota = account == null ? null : new UploadStream.Quota(account, baseline, limit, countedNewFile);
         if (mode == UploadMode.REPLACE) {
             Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
             FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new UploadStream(folder, relativePath, target, temp, channel, existing, exists, limit);
+            return new UploadStream(folder, relativePath, target, temp, channel, existing, exists, quota);
         }
         FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
@@ -279,7 +293,7 @@ public class StorageService {
             channel.close();
             throw e;
         }
-        return new UploadStream(folder, relativePath, target, null, channel, existing, exists, limit);
+        return new UploadStream(folder, relativePath, target, null, channel, existing, exists, quota);
     }
 
     /** A regular file to be read whole or in ranges (REST downloads); a directory is refused. */

@@ -28,7 +28,7 @@ public final class UploadStream extends OutputStream {
     private final FileChannel channel;
     private final long originalLength;
     private final boolean existed;
-    private final long limit;
+    private final Quota quota;
     /** Gathers the small writes transfer loops make (MINA's are 8 KiB) into large disk writes. */
     private final ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
     private long written;
@@ -37,7 +37,7 @@ public final class UploadStream extends OutputStream {
     private boolean quotaExceeded;
 
     UploadStream(FolderStorage folder, String relativePath, Path target, Path temp, FileChannel channel,
-                 long originalLength, boolean existed, long limit) {
+                 long originalLength, boolean existed, Quota quota) {
         this.folder = folder;
         this.relativePath = relativePath;
         this.target = target;
@@ -45,7 +45,67 @@ public final class UploadStream extends OutputStream {
         this.channel = channel;
         this.originalLength = originalLength;
         this.existed = existed;
-        this.limit = limit;
+        this.quota = quota;
+    }
+
+    /**
+     * The quota an upload into a limited folder answers to.
+     *
+     * @param baseline the folder's net growth when the upload began (others' later writes count against it)
+     * @param limit    bytes this upload may write if nothing else were written meanwhile
+     * @param newFile  whether it creates a file (counted against the file quota until it ends)
+     */
+    record Quota(QuotaLedger.Account account, long baseline, long limit, boolean newFile) {
+    }
+
+    /** Bytes this upload may still write, given what concurrent uploads wrote since it began. */
+    private long room() {
+        if (quota.limit() == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long othersGrowth = quota.account().netGrowth.get() - quota.baseline() - written;
+        return quota.limit() - written - othersGrowth;
+    }
+
+    private void reserve(int len) throws QuotaExceededException {
+        if (quota == null) {
+            return;
+        }
+        while (true) {
+            long growth = quota.account().netGrowth.get();
+            long room = quota.limit() == Long.MAX_VALUE ? Long.MAX_VALUE
+                    : quota.limit() - written - (growth - quota.baseline() - written);
+            if (len > room) {
+                quotaExceeded = true;
+                throw new QuotaExceededException(folder.name(),
+                        "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
+            }
+            if (quota.account().netGrowth.compareAndSet(growth, growth + len)) {
+                break;
+            }
+        }
+        if (temp != null) {
+            quota.account().inTemporaryFiles.addAndGet(len);
+        }
+    }
+
+    /** Takes this upload out of the ledger once it has ended, kept or rolled back. */
+    private void settle(boolean kept) {
+        if (quota == null) {
+            return;
+        }
+        QuotaLedger.Account account = quota.account();
+        if (temp != null) {
+            account.inTemporaryFiles.addAndGet(-written);
+        }
+        if (!kept) {
+            account.netGrowth.addAndGet(-written);
+        } else if (temp != null && existed) {
+            account.netGrowth.addAndGet(-originalLength); // the replaced file's bytes are free again
+        }
+        if (quota.newFile()) {
+            account.newFiles.decrementAndGet();
+        }
     }
 
     /** Bytes written by this upload so far. */
@@ -55,7 +115,7 @@ public final class UploadStream extends OutputStream {
 
     /** Refuses now, before any byte arrives, an upload announced to be larger than the quota allows. */
     public void expect(long bytes) throws QuotaExceededException {
-        if (bytes > limit - written) {
+        if (quota != null && bytes > room()) {
             throw new QuotaExceededException(folder.name(),
                     "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
         }
@@ -68,11 +128,7 @@ public final class UploadStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (len > limit - written) {
-            quotaExceeded = true;
-            throw new QuotaExceededException(folder.name(),
-                    "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
-        }
+        reserve(len);
         if (len >= buffer.capacity()) {
             flushBuffer();
             writeFully(ByteBuffer.wrap(b, off, len));
@@ -112,6 +168,7 @@ public final class UploadStream extends OutputStream {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             finished = true;
+            settle(true);
         } catch (IOException | RuntimeException e) {
             abort(false);
             throw e;
@@ -129,6 +186,7 @@ public final class UploadStream extends OutputStream {
             return;
         }
         finished = true;
+        settle(keepPartial);
         try {
             try {
                 if (keepPartial) {

@@ -114,6 +114,34 @@ class FtpAccessRulesTest {
     }
 
     @Test
+    void concurrentUploadsCannotTogetherPassTheQuota() {
+        api.post("/api/v1/folders", "{\"name\":\"shared-quota\",\"quotaBytes\":100000,\"quotaFiles\":5}");
+        api.createUser("racer", "racer-password", "shared-quota", "/", Api.ALL);
+        // slow uploads, so that both are on their way at the same time
+        assertThat(api.patch("/api/v1/users/racer", "{\"uploadBytesPerSecond\":60000}").status()).isEqualTo(200);
+        ExternalCommand.Result result = ftplib("racer", "racer-password", """
+                import threading
+                results = {}
+                def upload(name):
+                    c = connect()
+                    c.login('racer', 'racer-password')
+                    try:
+                        results[name] = c.storbinary('STOR ' + name, io.BytesIO(b'r' * 60000))[:3]
+                    except ftplib.all_errors as e:
+                        results[name] = str(e)[:3]
+                threads = [threading.Thread(target=upload, args=(n,)) for n in ('one.bin', 'two.bin')]
+                [t.start() for t in threads]
+                [t.join() for t in threads]
+                print('RESULTS', sorted(results.values()))
+                print('LIST', sorted(f.nlst('/')))
+                """);
+        assertThat(result.output()).contains("RESULTS ['226', '552']");
+        var usage = api.get("/api/v1/folders/shared-quota").json().get("usage");
+        assertThat(usage.get("bytes").asLong()).isEqualTo(60000);
+        assertThat(usage.get("files").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void wrongPasswordUnknownUserAndDisabledUserGet530() {
         api.createFolderAndUser("disabled-home", "sleeper", "sleeper-password", "/", Api.ALL);
         assertThat(api.patch("/api/v1/users/sleeper", "{\"enabled\":false}").status()).isEqualTo(200);
