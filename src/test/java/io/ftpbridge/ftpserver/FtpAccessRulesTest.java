@@ -135,10 +135,14 @@ class FtpAccessRulesTest {
                 print('RESULTS', sorted(results.values()))
                 print('LIST', sorted(f.nlst('/')))
                 """);
-        assertThat(result.output()).contains("RESULTS ['226', '552']");
+        // at most one can finish (which one, or neither when both run out of room together, is timing):
+        // never both, and a refused one leaves nothing
+        assertThat(result.output()).containsAnyOf("RESULTS ['226', '552']", "RESULTS ['552', '552']");
+        long succeeded = result.output().lines().filter(l -> l.startsWith("RESULTS"))
+                .mapToLong(l -> l.split("226", -1).length - 1).sum();
         var usage = api.get("/api/v1/folders/shared-quota").json().get("usage");
-        assertThat(usage.get("bytes").asLong()).isEqualTo(60000);
-        assertThat(usage.get("files").asLong()).isEqualTo(1);
+        assertThat(usage.get("bytes").asLong()).isEqualTo(60000 * succeeded).isLessThanOrEqualTo(100000);
+        assertThat(usage.get("files").asLong()).isEqualTo(succeeded);
     }
 
     @Test
