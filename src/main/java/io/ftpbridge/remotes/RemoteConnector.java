@@ -7,7 +7,6 @@ import java.security.KeyStore;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.apache.commons.net.PrintCommandListener;
 import org.apache.commons.net.ProtocolCommandListener;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -187,10 +186,5 @@ public class RemoteConnector {
         public int port(InetAddress host, int port) throws IOException {
             return eprt ? eprt(host, port) : super.port(host, port);
         }
-    }
-
-    /** For debugging a connection by hand: prints the control connection to stdout. */
-    static ProtocolCommandListener printing() {
-        return new PrintCommandListener(System.out, true);
     }
 }

@@ -168,6 +168,19 @@ public class RemoteFiles {
         command(name, "delete", path, RemoteOperationException.Failure.NOT_FOUND, client -> client.deleteFile(path));
     }
 
+    /**
+     * Compiles a file-name glob (mget, mput, mdelete).
+     *
+     * @param field the request field to name when the pattern is malformed
+     */
+    public static PathMatcher globMatcher(String field, String glob) {
+        try {
+            return FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(field, "invalid glob: " + e.getMessage());
+        }
+    }
+
     /** mdelete: deletes the files of one directory whose names match the glob in the path's last segment. */
     public GlobDeletion deleteMatching(String name, String rawPattern) {
         String pattern = checked(rawPattern);
@@ -177,12 +190,7 @@ public class RemoteFiles {
         if (glob.isEmpty()) {
             throw new InvalidRequestException("path", "the last segment must be a file name pattern, e.g. *.csv");
         }
-        PathMatcher matcher;
-        try {
-            matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("path", "invalid glob: " + e.getMessage());
-        }
+        PathMatcher matcher = globMatcher("path", glob);
         List<FileEntry> entries = list(name, directory);
         return withClient(name, client -> {
             List<String> deleted = new ArrayList<>();

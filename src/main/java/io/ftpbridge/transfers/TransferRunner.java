@@ -2,6 +2,7 @@ package io.ftpbridge.transfers;
 
 import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.remotes.RemoteConnector;
+import io.ftpbridge.remotes.RemoteFiles;
 import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.remotes.RemoteSettings;
 import io.ftpbridge.remotes.TransferType;
@@ -17,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -240,7 +240,7 @@ class TransferRunner {
                 files.add(new TransferFile(job.id(), 0, job.remotePath(), local, sizeOf(client, job.remotePath()), 0, 0,
                         FileState.PENDING, null));
             } else {
-                PathMatcher matcher = globMatcher(baseName(job.remotePath()));
+                PathMatcher matcher = RemoteFiles.globMatcher("remotePath", baseName(job.remotePath()));
                 ensureLocalDir(folder, job.localPath());
                 collectRemote(client, parentOf(job.remotePath()), "", matcher, job, folder, files);
             }
@@ -250,7 +250,7 @@ class TransferRunner {
                 String remote = job.remotePath().endsWith("/") ? job.remotePath() + baseName(job.localPath()) : job.remotePath();
                 files.add(new TransferFile(job.id(), 0, remote, job.localPath(), entry.size(), 0, 0, FileState.PENDING, null));
             } else {
-                PathMatcher matcher = globMatcher(baseName(job.localPath()));
+                PathMatcher matcher = RemoteFiles.globMatcher("localPath", baseName(job.localPath()));
                 client.makeDirectory(job.remotePath()); // the target directory; may exist already
                 collectLocal(client, folder, parentOf(job.localPath()), "", matcher, job, files);
             }
@@ -585,10 +585,6 @@ class TransferRunner {
             return name;
         }
         return dir.endsWith("/") ? dir + name : dir + "/" + name;
-    }
-
-    private static PathMatcher globMatcher(String pattern) {
-        return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
     }
 
     private static String describe(Exception e) {

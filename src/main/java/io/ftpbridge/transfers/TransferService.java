@@ -11,9 +11,7 @@ import io.ftpbridge.web.PageRequests;
 import io.ftpbridge.remotes.RemoteFiles;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.StorageService;
-import java.nio.file.FileSystems;
 import java.util.ArrayList;
-import java.util.regex.PatternSyntaxException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +70,11 @@ public class TransferService {
             errors.add(new FieldError("localPath", e.getMessage()));
         }
         if (glob) {
-            String pattern = source.substring(source.lastIndexOf('/') + 1);
             try {
-                FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            } catch (PatternSyntaxException e) {
-                errors.add(new FieldError(request.direction() == Direction.DOWNLOAD ? "remotePath" : "localPath",
-                        "not a valid glob pattern: " + e.getDescription()));
+                RemoteFiles.globMatcher(request.direction() == Direction.DOWNLOAD ? "remotePath" : "localPath",
+                        TransferRunner.baseName(source));
+            } catch (InvalidRequestException e) {
+                errors.addAll(e.errors());
             }
         }
         if (!errors.isEmpty()) {

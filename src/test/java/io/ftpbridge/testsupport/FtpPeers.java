@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +86,7 @@ public final class FtpPeers {
             Path empty = Files.createDirectories(dir.resolve("empty"));
             chown(root);
             String host = options.ipv6() ? "::1" : "127.0.0.1";
-            int port = freePort(host);
+            int port = FtpPorts.freePort(host);
             String tls = options.tls() == Tls.NONE ? "ssl_enable=NO" : tlsConfig(dir, options.tls());
             String config = template("vsftpd.conf", Map.of(
                     "listen", options.ipv6() ? "listen=NO\nlisten_ipv6=YES\nlisten_address6=::1"
@@ -235,15 +234,13 @@ public final class FtpPeers {
         }
 
         private boolean greets() {
+            if (plainGreeting) {
+                return FtpPorts.greets(host, port);
+            }
+            // implicit TLS: the greeting comes after a handshake; listening is enough
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), 500);
-                if (!plainGreeting) {
-                    return true; // implicit TLS: the greeting comes after a handshake; listening is enough
-                }
-                socket.setSoTimeout(2000);
-                InputStream in = socket.getInputStream();
-                byte[] greeting = new byte[3];
-                return in.readNBytes(greeting, 0, 3) == 3 && new String(greeting, StandardCharsets.US_ASCII).equals("220");
+                return true;
             } catch (IOException e) {
                 return false;
             }
@@ -332,12 +329,6 @@ public final class FtpPeers {
         }
     }
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(host, 0));
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sleep(long millis) {
         try {

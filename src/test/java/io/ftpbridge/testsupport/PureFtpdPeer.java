@@ -1,9 +1,6 @@
 package io.ftpbridge.testsupport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +44,7 @@ public final class PureFtpdPeer implements AutoCloseable {
             if (!user.ok()) {
                 throw new IllegalStateException("pure-pw failed: " + user.output());
             }
-            int port = freePort();
+            int port = FtpPorts.freePort("127.0.0.1");
             Process process = new ProcessBuilder(BIN.resolve("sbin/pure-ftpd").toString(),
                     "-S", "127.0.0.1," + port, "-l", "puredb:" + db, "-E", "-A", "-H",
                     "-p", passiveMin + ":" + passiveMax)
@@ -82,24 +79,17 @@ public final class PureFtpdPeer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("pure-ftpd exited with " + process.exitValue());
             }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
+            if (FtpPorts.greets("127.0.0.1", port)) {
                 return;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
         throw new IllegalStateException("pure-ftpd did not listen on port " + port);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 }

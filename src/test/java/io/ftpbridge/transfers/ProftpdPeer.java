@@ -1,11 +1,9 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.testsupport.ExternalCommand;
+import io.ftpbridge.testsupport.FtpPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,7 +50,7 @@ final class ProftpdPeer implements AutoCloseable {
             Path passwd = dir.resolve("passwd");
             Files.writeString(passwd, "%s:%s:%s:%s::%s:/bin/false%n".formatted(USER, crypt, uid, gid, root));
             Files.setPosixFilePermissions(passwd, PosixFilePermissions.fromString("rw-------")); // proftpd insists
-            int port = freePort();
+            int port = FtpPorts.freePort("127.0.0.1");
             Files.writeString(dir.resolve("proftpd.conf"), """
                     ServerType standalone
                     DefaultServer on
@@ -114,14 +112,8 @@ final class ProftpdPeer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("proftpd exited: " + Files.readString(dir.resolve("proftpd.log")));
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                socket.setSoTimeout(2000);
-                if (new String(socket.getInputStream().readNBytes(3)).equals("220")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
+            if (FtpPorts.greets("127.0.0.1", port)) {
+                return;
             }
             try {
                 Thread.sleep(50);
@@ -141,10 +133,4 @@ final class ProftpdPeer implements AutoCloseable {
         ExternalCommand.run(List.of("rm", "-rf", dir.toString()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 }
