@@ -40,11 +40,10 @@ final class DatabaseUserManager implements UserManager {
                     address == null ? "?" : address.getHostAddress(), result.failure());
             throw new AuthenticationFailedException("login refused");
         }
-        log.info("FTP login: user={} address={}", credentials.getUsername(), address == null ? "?" : address.getHostAddress());
         return new FtpAccount(result.login(), maxIdleSeconds);
     }
 
-    /** MINA asks at USER, to hold the user to its {@code maxConnections} before the password. */
+    /** Not asked at USER (see {@link UserCommand}): only by MINA commands that look a user up by name. */
     @Override
     public User getUserByName(String username) {
         return users.findEnabled(username).map(login -> (User) new FtpAccount(login, maxIdleSeconds)).orElse(null);

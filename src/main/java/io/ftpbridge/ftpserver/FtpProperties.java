@@ -23,6 +23,11 @@ import org.springframework.validation.annotation.Validated;
  * @param activeIpCheck          PORT/EPRT only to the client's own address (no FTP bounce)
  * @param idleTimeout            a control connection idle this long is closed
  * @param maxConnections         logged-in sessions at once, server-wide
+ * @param passiveIpCheck         accept a passive data connection only from the control connection's address
+ * @param loginTimeout           a connection not logged in after this long is closed (421), commands or not
+ * @param maxUnauthenticatedConnections connections not (yet) logged in, server-wide; more are answered 421
+ * @param maxConnectionsPerAddress      control connections from one client address; more are answered 421
+ * @param maxConnectionsPerUser  sessions of one account when the account's own {@code maxConnections} is 0
  */
 @Validated
 @ConfigurationProperties("ftpbridge.ftp")
@@ -39,7 +44,11 @@ public record FtpProperties(
         @DefaultValue("300s") @NotNull Duration idleTimeout,
         @DefaultValue("500") @Min(1) int maxConnections,
         @DefaultValue @Valid Tls tls,
-        @DefaultValue @Valid LoginFailures loginFailures) {
+        @DefaultValue("true") boolean passiveIpCheck,
+        @DefaultValue("30s") @NotNull Duration loginTimeout,
+        @DefaultValue("100") @Min(1) int maxUnauthenticatedConnections,
+        @DefaultValue("50") @Min(1) int maxConnectionsPerAddress,
+        @DefaultValue("10") @Min(1) int maxConnectionsPerUser) {
 
     /** A port range, a list, or both: {@code 30000-30099}, {@code 30000,30002-30005}. */
     static final String PORT_LIST = "^\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?(\\s*,\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?)*\\s*$";
@@ -48,29 +57,23 @@ public record FtpProperties(
 
     /**
      * FTPS. {@code explicit} offers AUTH TLS on the control port; {@code implicit} speaks TLS from
-     * the first byte.
+     * the first byte. {@code required}: every account must protect the control connection before
+     * USER/PASS and the data connections (PROT P) before transfers; per account, {@code tlsRequired}.
      */
     public record Tls(@DefaultValue("NONE") @NotNull TlsMode mode, Path keystore, String keystorePassword,
                       String keyPassword, @DefaultValue("PKCS12") String keystoreType,
-                      @DefaultValue("false") boolean requireDataProtection) {
-    }
-
-    /**
-     * Brute-force guard per client address.
-     *
-     * @param delay       added before answering each failed PASS, growing with the failures
-     * @param maxAttempts failures from one address before it is refused
-     * @param lockout     how long a refused address stays refused
-     */
-    public record LoginFailures(@DefaultValue("500ms") @NotNull Duration delay,
-                                @DefaultValue("10") @Min(1) int maxAttempts,
-                                @DefaultValue("5m") @NotNull Duration lockout) {
+                      @DefaultValue("false") boolean requireDataProtection,
+                      @DefaultValue("false") boolean required) {
     }
 
     public FtpProperties {
         if (tls != null && tls.mode() != TlsMode.NONE && tls.keystore() == null) {
             throw new IllegalArgumentException(
                     "ftpbridge.ftp.tls.keystore must be set when ftpbridge.ftp.tls.mode is " + tls.mode());
+        }
+        if (tls != null && tls.mode() == TlsMode.NONE && tls.required()) {
+            throw new IllegalArgumentException(
+                    "ftpbridge.ftp.tls.required needs ftpbridge.ftp.tls.mode explicit or implicit");
         }
         // a malformed list is left to @Pattern, which names the property in its message
         if (passivePorts != null && passivePorts.matches(PORT_LIST)) {

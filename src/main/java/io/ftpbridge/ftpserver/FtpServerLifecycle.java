@@ -1,12 +1,12 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.LoginGuard;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.users.UserService;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
@@ -16,7 +16,6 @@ import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.command.CommandFactoryFactory;
 import org.apache.ftpserver.command.impl.AUTH;
-import org.apache.ftpserver.command.impl.USER;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
@@ -44,15 +43,19 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final UserService users;
     private final StorageService storage;
     private final MeterRegistry meters;
+    private final LoginGuard logins;
     private volatile FtpServer server;
+    private volatile ConnectionGuard connections;
     private volatile int port;
     private boolean metricsBound;
 
-    public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters) {
+    public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters,
+                              LoginGuard logins) {
         this.properties = properties;
         this.users = users;
         this.storage = storage;
         this.meters = meters;
+        this.logins = logins;
     }
 
     @Override
@@ -86,6 +89,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         }
         data.setActiveEnabled(properties.activeEnabled());
         data.setActiveIpCheck(properties.activeIpCheck());
+        data.setPassiveIpCheck(properties.passiveIpCheck());
         data.setIdleTime((int) Math.max(1, properties.idleTimeout().toSeconds()));
 
         ListenerFactory listener = new ListenerFactory();
@@ -94,6 +98,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
             listener.setServerAddress(properties.bindAddress());
         }
         listener.setIdleTimeout((int) Math.max(1, properties.idleTimeout().toSeconds()));
+        ConnectionGuard guard = new ConnectionGuard(properties);
+        listener.setSessionFilter(guard);
         FtpProperties.Tls tls = properties.tls();
         if (tls.mode() != FtpProperties.TlsMode.NONE) {
             SslConfigurationFactory ssl = new SslConfigurationFactory();
@@ -105,36 +111,42 @@ public class FtpServerLifecycle implements SmartLifecycle {
             if (tls.keyPassword() != null) {
                 ssl.setKeyPassword(tls.keyPassword());
             }
+            // the context's protocol is the newest offered; cipher suites stay the JDK's defaults
+            ssl.setSslProtocol("TLSv1.3", "TLSv1.2");
             listener.setSslConfiguration(ssl.createSslConfiguration());
             listener.setImplicitSsl(tls.mode() == FtpProperties.TlsMode.IMPLICIT);
             data.setImplicitSsl(tls.requireDataProtection() || tls.mode() == FtpProperties.TlsMode.IMPLICIT);
         }
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
 
-        ConnectionConfigFactory connections = new ConnectionConfigFactory();
-        connections.setAnonymousLoginEnabled(false);
-        connections.setMaxLogins(properties.maxConnections());
-        connections.setMaxThreads(0);
-        connections.setMaxLoginFailures(3);
-        connections.setLoginFailureDelay((int) properties.loginFailures().delay().toMillis());
+        ConnectionConfigFactory connectionConfig = new ConnectionConfigFactory();
+        connectionConfig.setAnonymousLoginEnabled(false);
+        connectionConfig.setMaxLogins(properties.maxConnections());
+        connectionConfig.setMaxThreads(0);
+        // PassCommand applies the login guard's limits and delays
+        connectionConfig.setMaxLoginFailures(0);
+        connectionConfig.setLoginFailureDelay(0);
 
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("STOR", new UploadCommand(false));
         commands.addCommand("APPE", new UploadCommand(true));
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
-        commands.addCommand("USER", new NoDelayCommand(new USER()));
+        commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
+        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
         factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
         factory.setFileSystem(new StorageFileSystemFactory(storage));
-        factory.setConnectionConfig(connections.createConnectionConfig());
+        factory.setConnectionConfig(connectionConfig.createConnectionConfig());
         factory.setCommandFactory(commands.createCommandFactory());
         // mutable: MINA clears the ftplet map when the server stops
-        Map<String, Ftplet> ftplets = new HashMap<>(Map.of("guard",
-                new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC())));
+        Map<String, Ftplet> ftplets = new LinkedHashMap<>();
+        ftplets.put("guard", new SessionGuardFtplet(logins));
+        ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
         factory.setFtplets(ftplets);
+        connections = guard;
         return factory.createServer();
     }
 
@@ -170,6 +182,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         FtpServer running = server;
         if (running != null) {
             running.stop();
+            connections.close();
             server = null;
             log.info("FTP server stopped: port={}", port);
         }

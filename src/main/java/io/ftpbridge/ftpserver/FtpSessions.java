@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.users.UserAccessRevokedEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import org.apache.ftpserver.impl.FtpIoSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /** The live sessions of the embedded FTP server: listed from MINA, disconnected on request. */
 @Component
@@ -46,6 +48,19 @@ public class FtpSessions {
         log.info("FTP session disconnected by administrator: id={} user={} address={}", id, user,
                 address(found.getRemoteAddress()));
         return true;
+    }
+
+    /** A disabled or deleted account keeps no session open: each is closed once the change is committed. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void onAccessRevoked(UserAccessRevokedEvent event) {
+        for (FtpIoSession session : ftp.sessions()) {
+            if (session.getUser() != null && session.getUser().getName().equals(event.username())) {
+                session.getDataConnection().closeDataConnection();
+                session.closeNow();
+                log.info("FTP session ended: id={} user={} address={} reason=account {}", session.getSessionId(),
+                        event.username(), address(session.getRemoteAddress()), event.reason().name().toLowerCase());
+            }
+        }
     }
 
     private static FtpSessionSnapshot snapshot(FtpIoSession session) {

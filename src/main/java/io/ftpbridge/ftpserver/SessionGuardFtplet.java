@@ -1,13 +1,10 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.LoginGuard;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
 import io.ftpbridge.storage.UserFileSystem;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -19,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-session bookkeeping MINA leaves to ftplets: slows and then refuses an address that keeps
- * failing to log in, refuses listings the mount does not allow (MINA would send an empty one),
- * and remembers each session's last command for the sessions API.
+ * Per-session bookkeeping MINA leaves to ftplets: refuses connections from an address the
+ * {@link LoginGuard} has locked out (PASS counts the failures), refuses listings the mount does
+ * not allow (MINA would send an empty one), and remembers each session's last command for the
+ * sessions API.
  */
 final class SessionGuardFtplet extends DefaultFtplet {
 
@@ -29,30 +27,20 @@ final class SessionGuardFtplet extends DefaultFtplet {
 
     private static final Logger log = LoggerFactory.getLogger(SessionGuardFtplet.class);
 
-    private record Failures(int count, Instant lockedUntil) {
-    }
+    private final LoginGuard logins;
 
-    private final FtpProperties.LoginFailures policy;
-    private final Clock clock;
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
-
-    SessionGuardFtplet(FtpProperties.LoginFailures policy, Clock clock) {
-        this.policy = policy;
-        this.clock = clock;
+    SessionGuardFtplet(LoginGuard logins) {
+        this.logins = logins;
     }
 
     @Override
     public FtpletResult onConnect(FtpSession session) throws FtpException {
         String address = address(session);
-        Failures current = failures.get(address);
-        if (current != null && current.lockedUntil() != null) {
-            if (current.lockedUntil().isAfter(clock.instant())) {
-                log.info("FTP connection refused: address={} reason=too many failed logins", address);
-                session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
-                        "Too many failed logins from your address; try again later."));
-                return FtpletResult.DISCONNECT;
-            }
-            failures.remove(address);
+        if (logins.lockedFor(address).isPresent()) {
+            log.info("FTP connection refused: address={} reason=too many failed logins", address);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Too many failed logins from your address; try again later."));
+            return FtpletResult.DISCONNECT;
         }
         return FtpletResult.DEFAULT;
     }
@@ -61,14 +49,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand();
         session.setAttribute(LAST_COMMAND, command.equals("PASS") ? "PASS ****" : request.getRequestLine());
-        if ((command.equals("USER") || command.equals("PASS")) && lockedOut(address(session))) {
-            // connections opened before the lockout get no further attempts either
-            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
-                    "Too many failed logins from your address; try again later."));
-            return FtpletResult.DISCONNECT;
-        }
         switch (command) {
-            case "PASS" -> delayAfterFailures(session);
             case "SIZE", "MDTM", "MD5", "MMD5" -> {
                 return refuseWithout(session, request, Permission.READ, Permission.LIST);
             }
@@ -91,44 +72,6 @@ final class SessionGuardFtplet extends DefaultFtplet {
             }
         }
         return FtpletResult.DEFAULT;
-    }
-
-    @Override
-    public FtpletResult afterCommand(FtpSession session, FtpRequest request, FtpReply reply) throws FtpException {
-        if (!request.getCommand().equals("PASS") || reply == null) {
-            return FtpletResult.DEFAULT;
-        }
-        String address = address(session);
-        if (reply.getCode() == FtpReply.REPLY_230_USER_LOGGED_IN) {
-            failures.remove(address);
-        } else if (reply.getCode() == FtpReply.REPLY_530_NOT_LOGGED_IN) {
-            Failures updated = failures.merge(address, new Failures(1, null),
-                    (old, one) -> new Failures(old.count() + 1, null));
-            if (updated.count() >= policy.maxAttempts()) {
-                failures.put(address, new Failures(updated.count(), clock.instant().plus(policy.lockout())));
-                log.warn("FTP address locked out: address={} failures={} for={}", address, updated.count(), policy.lockout());
-                return FtpletResult.DISCONNECT;
-            }
-        }
-        return FtpletResult.DEFAULT;
-    }
-
-    private boolean lockedOut(String address) {
-        Failures current = failures.get(address);
-        return current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(clock.instant());
-    }
-
-    private void delayAfterFailures(FtpSession session) {
-        Failures current = failures.get(address(session));
-        if (current == null || policy.delay().isZero()) {
-            return;
-        }
-        long millis = Math.min(policy.delay().toMillis() * current.count(), 10_000);
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private FtpletResult refuseUnlistable(FtpSession session, FtpRequest request) throws FtpException {

@@ -41,6 +41,9 @@ class FtpUser {
     @Column(name = "download_bytes_per_second", nullable = false)
     private long downloadBytesPerSecond;
 
+    @Column(name = "tls_required", nullable = false)
+    private boolean tlsRequired;
+
     /** CIDR blocks separated by commas; empty allows any address. */
     @Column(name = "allowed_ips", nullable = false, length = 4096)
     private String allowedIps = "";
@@ -110,6 +113,14 @@ class FtpUser {
 
     void setDownloadBytesPerSecond(long downloadBytesPerSecond) {
         this.downloadBytesPerSecond = downloadBytesPerSecond;
+    }
+
+    boolean isTlsRequired() {
+        return tlsRequired;
+    }
+
+    void setTlsRequired(boolean tlsRequired) {
+        this.tlsRequired = tlsRequired;
     }
 
     List<String> getAllowedIps() {

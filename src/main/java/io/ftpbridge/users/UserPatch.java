@@ -14,5 +14,6 @@ public record UserPatch(
         @PositiveOrZero Long uploadBytesPerSecond,
         @PositiveOrZero Long downloadBytesPerSecond,
         List<String> allowedIps,
-        List<@Valid MountDto> mounts) {
+        List<@Valid MountDto> mounts,
+        Boolean tlsRequired) {
 }

@@ -17,9 +17,11 @@ public record UserRequest(
         @Schema(example = "alice") @NotBlank @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
         @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, example = "s3cret-passw0rd") @Size(min = 8, max = 1024) String password,
         @Schema(defaultValue = "true") Boolean enabled,
-        @Schema(description = "concurrent FTP sessions, 0 = unlimited") @PositiveOrZero Integer maxConnections,
+        @Schema(description = "concurrent FTP sessions, 0 = the server default (ftpbridge.ftp.max-connections-per-user)") @PositiveOrZero Integer maxConnections,
         @Schema(description = "0 = unlimited") @PositiveOrZero Long uploadBytesPerSecond,
         @Schema(description = "0 = unlimited") @PositiveOrZero Long downloadBytesPerSecond,
         @Schema(description = "CIDR blocks allowed to log in; empty = any", example = "[\"127.0.0.1/32\",\"::1/128\"]") List<String> allowedIps,
-        List<@Valid MountDto> mounts) {
+        List<@Valid MountDto> mounts,
+        @Schema(description = "FTP only over TLS: control protected before USER/PASS, data (PROT P) before transfers",
+                defaultValue = "false") Boolean tlsRequired) {
 }

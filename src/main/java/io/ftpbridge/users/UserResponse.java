@@ -9,7 +9,7 @@ import java.util.Set;
 /** An FTP account as the API shows it: never the password or its hash. */
 public record UserResponse(String username, boolean enabled, int maxConnections, long uploadBytesPerSecond,
                            long downloadBytesPerSecond, List<String> allowedIps, List<MountDto> mounts,
-                           Instant createdAt, Instant updatedAt) {
+                           Instant createdAt, Instant updatedAt, boolean tlsRequired) {
 
     static UserResponse of(FtpUser user) {
         List<MountDto> mounts = user.getMounts().stream()
@@ -17,7 +17,7 @@ public record UserResponse(String username, boolean enabled, int maxConnections,
                 .toList();
         return new UserResponse(user.getUsername(), user.isEnabled(), user.getMaxConnections(),
                 user.getUploadBytesPerSecond(), user.getDownloadBytesPerSecond(), user.getAllowedIps(), mounts,
-                user.getCreatedAt(), user.getUpdatedAt());
+                user.getCreatedAt(), user.getUpdatedAt(), user.isTlsRequired());
     }
 
     /** Permissions stored as a comma-separated list, in enum order. */

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
@@ -45,11 +46,14 @@ public class UserService implements MountLookup {
     private final FolderService folders;
     private final PasswordEncoder passwordEncoder;
     private final String dummyHash;
+    private final ApplicationEventPublisher events;
 
-    public UserService(FtpUserRepository users, FolderService folders, PasswordEncoder passwordEncoder) {
+    public UserService(FtpUserRepository users, FolderService folders, PasswordEncoder passwordEncoder,
+                       ApplicationEventPublisher events) {
         this.users = users;
         this.folders = folders;
         this.passwordEncoder = passwordEncoder;
+        this.events = events;
         this.dummyHash = passwordEncoder.encode("timing-equaliser-for-unknown-users");
     }
 
@@ -85,16 +89,19 @@ public class UserService implements MountLookup {
                     "a user cannot be renamed; the body's username must be '%s'".formatted(username));
         }
         FtpUser user = find(username);
+        boolean wasEnabled = user.isEnabled();
         if (request.password() != null) {
             user.setPasswordHash(passwordEncoder.encode(request.password()));
         }
         applyAll(user, request);
+        revokeIfDisabled(user, wasEnabled);
         return saved(user);
     }
 
     @Transactional
     public UserResponse patch(String username, UserPatch patch) {
         FtpUser user = find(username);
+        boolean wasEnabled = user.isEnabled();
         List<MountEntry> mounts = patch.mounts() == null ? null : checkMounts(patch.mounts());
         List<String> allowedIps = patch.allowedIps() == null ? null : checkAllowedIps(patch.allowedIps());
         if (patch.password() != null) {
@@ -118,6 +125,10 @@ public class UserService implements MountLookup {
         if (mounts != null) {
             user.setMounts(mounts);
         }
+        if (patch.tlsRequired() != null) {
+            user.setTlsRequired(patch.tlsRequired());
+        }
+        revokeIfDisabled(user, wasEnabled);
         return saved(user);
     }
 
@@ -125,6 +136,13 @@ public class UserService implements MountLookup {
     public void delete(String username) {
         users.delete(find(username));
         log.info("FTP user deleted: username={}", username);
+        events.publishEvent(new UserAccessRevokedEvent(username, UserAccessRevokedEvent.Reason.DELETED));
+    }
+
+    private void revokeIfDisabled(FtpUser user, boolean wasEnabled) {
+        if (wasEnabled && !user.isEnabled()) {
+            events.publishEvent(new UserAccessRevokedEvent(user.getUsername(), UserAccessRevokedEvent.Reason.DISABLED));
+        }
     }
 
     @Override
@@ -182,7 +200,7 @@ public class UserService implements MountLookup {
                     UserResponse.Permissions.parse(entry.getPermissions()))));
         }
         return new FtpLogin(user.getUsername(), user.getMaxConnections(), user.getUploadBytesPerSecond(),
-                user.getDownloadBytesPerSecond(), List.copyOf(mounts));
+                user.getDownloadBytesPerSecond(), List.copyOf(mounts), user.isTlsRequired());
     }
 
     private void applyAll(FtpUser user, UserRequest request) {
@@ -194,6 +212,7 @@ public class UserService implements MountLookup {
         user.setDownloadBytesPerSecond(request.downloadBytesPerSecond() == null ? 0 : request.downloadBytesPerSecond());
         user.setAllowedIps(allowedIps);
         user.setMounts(mounts);
+        user.setTlsRequired(request.tlsRequired() != null && request.tlsRequired());
     }
 
     private List<MountEntry> checkMounts(List<MountDto> mounts) {

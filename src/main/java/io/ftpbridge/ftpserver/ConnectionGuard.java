@@ -1,0 +1,164 @@
+package io.ftpbridge.ftpserver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.CharacterCodingException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ftpserver.ftplet.DefaultFtpReply;
+import org.apache.ftpserver.ftplet.FtpReply;
+import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.ipfilter.SessionFilter;
+import org.apache.mina.core.filterchain.IoFilterAdapter;
+import org.apache.mina.core.filterchain.IoFilterChain;
+import org.apache.mina.core.session.IoSession;
+import org.apache.mina.core.write.WriteToClosedSessionException;
+import org.apache.mina.filter.codec.ProtocolDecoderException;
+import org.apache.mina.filter.codec.RecoverableProtocolDecoderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Control connections before and around login: at most {@code max-connections-per-address} from
+ * one address and {@code max-unauthenticated-connections} not logged in (more are answered 421 and
+ * closed), and {@code login-timeout} to log in, however many commands arrive meanwhile. It also
+ * answers what MINA would log at length: an over-long or undecodable command line (whose bytes,
+ * a password perhaps, are never logged) and a connection reset, each one log line.
+ */
+final class ConnectionGuard implements SessionFilter, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+    private static final String REFUSAL = "ftpbridge.refusal";
+    private static final String LOGIN_TIMER = "ftpbridge.loginTimer";
+
+    private final FtpProperties properties;
+    private final Set<IoSession> open = ConcurrentHashMap.newKeySet();
+    private final PerSession perSession = new PerSession();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ftp-login-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ConnectionGuard(FtpProperties properties) {
+        this.properties = properties;
+    }
+
+    /** Called by MINA as each connection is created, before anything is sent to it. */
+    @Override
+    public synchronized boolean accept(IoSession session) {
+        InetAddress address = address(session);
+        long fromAddress = open.stream().filter(s -> !refused(s) && address != null && address.equals(address(s))).count();
+        long unauthenticated = open.stream().filter(s -> !refused(s) && !loggedIn(s)).count();
+        if (fromAddress >= properties.maxConnectionsPerAddress()) {
+            session.setAttribute(REFUSAL, "Too many connections from your address; try again later.");
+        } else if (unauthenticated >= properties.maxUnauthenticatedConnections()) {
+            session.setAttribute(REFUSAL, "Too many connections waiting to log in; try again later.");
+        }
+        open.add(session);
+        IoFilterChain chain = session.getFilterChain();
+        if (chain.contains("codec")) {
+            chain.addAfter("codec", "ftpbridgeGuard", perSession);
+        } else {
+            chain.addLast("ftpbridgeGuard", perSession);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    private void expireLogin(IoSession session) {
+        if (session.isConnected() && !session.isClosing() && !loggedIn(session)) {
+            log.info("FTP connection closed: address={} reason=not logged in within {}", text(address(session)),
+                    properties.loginTimeout());
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Login timeout; closing control connection."));
+            session.closeOnFlush();
+        }
+    }
+
+    private final class PerSession extends IoFilterAdapter {
+
+        @Override
+        public void sessionOpened(NextFilter next, IoSession session) throws Exception {
+            Object refusal = session.getAttribute(REFUSAL);
+            if (refusal != null) {
+                log.info("FTP connection refused: address={} reason={}", text(address(session)), refusal);
+                session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                        refusal.toString()));
+                session.closeOnFlush();
+                return;
+            }
+            if (!timer.isShutdown()) {
+                session.setAttribute(LOGIN_TIMER, timer.schedule(() -> expireLogin(session),
+                        properties.loginTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            }
+            next.sessionOpened(session);
+        }
+
+        @Override
+        public void sessionClosed(NextFilter next, IoSession session) throws Exception {
+            open.remove(session);
+            if (session.getAttribute(LOGIN_TIMER) instanceof ScheduledFuture<?> pending) {
+                pending.cancel(false);
+            }
+            next.sessionClosed(session);
+        }
+
+        @Override
+        public void exceptionCaught(NextFilter next, IoSession session, Throwable cause) throws Exception {
+            String user = user(session);
+            if (cause instanceof RecoverableProtocolDecoderException) {
+                // the line was discarded up to its end: the session goes on
+                log.info("FTP command refused: user={} address={} reason=command line too long", user,
+                        text(address(session)));
+                session.write(new DefaultFtpReply(FtpReply.REPLY_500_SYNTAX_ERROR_COMMAND_UNRECOGNIZED,
+                        "Command line too long."));
+            } else if (cause instanceof ProtocolDecoderException) {
+                log.info("FTP command refused: user={} address={} reason={}", user, text(address(session)),
+                        cause.getCause() instanceof CharacterCodingException ? "not UTF-8" : "undecodable");
+                session.write(new DefaultFtpReply(FtpReply.REPLY_501_SYNTAX_ERROR_IN_PARAMETERS_OR_ARGUMENTS,
+                        "Invalid character in command."));
+            } else if (cause instanceof WriteToClosedSessionException) {
+                log.info("FTP connection closed by the client before a reply: user={} address={}", user,
+                        text(address(session)));
+                session.closeNow();
+            } else if (cause instanceof IOException) {
+                log.info("FTP connection lost: user={} address={} error={}", user, text(address(session)),
+                        cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                session.closeNow();
+            } else {
+                next.exceptionCaught(session, cause);
+            }
+        }
+    }
+
+    private static boolean refused(IoSession session) {
+        return session.containsAttribute(REFUSAL);
+    }
+
+    private static boolean loggedIn(IoSession session) {
+        return new FtpIoSession(session, null).isLoggedIn();
+    }
+
+    private static String user(IoSession session) {
+        FtpIoSession ftp = new FtpIoSession(session, null);
+        return ftp.getUser() != null ? ftp.getUser().getName() : ftp.getUserArgument();
+    }
+
+    private static InetAddress address(IoSession session) {
+        return session.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
+    private static String text(InetAddress address) {
+        return address == null ? "?" : address.getHostAddress();
+    }
+}
