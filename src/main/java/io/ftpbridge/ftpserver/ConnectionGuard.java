@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.impl.FtpServerContext;
 import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.mina.core.filterchain.IoFilterAdapter;
 import org.apache.mina.core.filterchain.IoFilterChain;
@@ -35,8 +36,11 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final String REFUSAL = "ftpbridge.refusal";
     private static final String LOGIN_TIMER = "ftpbridge.loginTimer";
+    /** Where MINA's session looks for its data connection factory before making its own. */
+    private static final String DATA_CONNECTION = FtpIoSession.ATTRIBUTE_PREFIX + "data-connection";
 
     private final FtpProperties properties;
+    private volatile FtpServerContext context;
     private final Set<IoSession> open = ConcurrentHashMap.newKeySet();
     private final PerSession perSession = new PerSession();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,6 +74,11 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
         return true;
     }
 
+    /** The server these connections belong to, known once MINA has created it. */
+    void serving(FtpServerContext context) {
+        this.context = context;
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
@@ -97,6 +106,11 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
                 session.closeOnFlush();
                 return;
             }
+            FtpIoSession ftpSession = new FtpIoSession(session, context);
+            SameClientDataConnectionFactory data = new SameClientDataConnectionFactory(context, ftpSession,
+                    properties.passiveIpCheck());
+            data.setServerControlAddress(((InetSocketAddress) session.getLocalAddress()).getAddress());
+            session.setAttribute(DATA_CONNECTION, data);
             if (!timer.isShutdown()) {
                 session.setAttribute(LOGIN_TIMER, timer.schedule(() -> expireLogin(session),
                         properties.loginTimeout().toMillis(), TimeUnit.MILLISECONDS));

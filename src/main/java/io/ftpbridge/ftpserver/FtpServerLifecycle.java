@@ -72,10 +72,12 @@ public class FtpServerLifecycle implements SmartLifecycle {
         server = created;
         port = listener().getPort();
         bindMetrics();
-        log.info("FTP server listening: port={} bindAddress={} passivePorts={} passiveExternalAddress={} tls={} active={}",
+        log.info("FTP server listening: port={} bindAddress={} passivePorts={} passiveExternalAddress={} tls={} "
+                        + "tlsRequired={} active={} passiveIpCheck={}",
                 port, properties.bindAddress() == null ? "*" : properties.bindAddress(), properties.passivePorts(),
                 properties.passiveExternalAddress() == null ? "-" : properties.passiveExternalAddress(),
-                properties.tls().mode(), properties.activeEnabled());
+                properties.tls().mode(), properties.tls().required(), properties.activeEnabled(),
+                properties.passiveIpCheck());
     }
 
     private FtpServer build() {
@@ -89,7 +91,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
         }
         data.setActiveEnabled(properties.activeEnabled());
         data.setActiveIpCheck(properties.activeIpCheck());
-        data.setPassiveIpCheck(properties.passiveIpCheck());
+        // passive connections are accepted and checked by SameClientDataConnectionFactory, not by MINA
+        data.setPassiveIpCheck(false);
         data.setIdleTime((int) Math.max(1, properties.idleTimeout().toSeconds()));
 
         ListenerFactory listener = new ListenerFactory();
@@ -147,7 +150,9 @@ public class FtpServerLifecycle implements SmartLifecycle {
         ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
         factory.setFtplets(ftplets);
         connections = guard;
-        return factory.createServer();
+        FtpServer created = factory.createServer();
+        guard.serving(((DefaultFtpServer) created).getServerContext());
+        return created;
     }
 
     private void bindMetrics() {

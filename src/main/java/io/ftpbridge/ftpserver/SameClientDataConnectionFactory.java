@@ -1,0 +1,240 @@
+package io.ftpbridge.ftpserver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import javax.net.ssl.SSLSocket;
+import org.apache.ftpserver.DataConnectionConfiguration;
+import org.apache.ftpserver.DataConnectionException;
+import org.apache.ftpserver.ftplet.DataConnection;
+import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.impl.FtpServerContext;
+import org.apache.ftpserver.impl.IODataConnection;
+import org.apache.ftpserver.impl.IODataConnectionFactory;
+import org.apache.ftpserver.impl.ServerDataConnectionFactory;
+import org.apache.ftpserver.ssl.ClientAuth;
+import org.apache.ftpserver.ssl.SslConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A session's data connections. Passive ones are accepted here rather than by MINA, whose passive
+ * IP check, on a connection from a stranger, drops the user's transfer as well: here a connection
+ * from another address than the control connection's is closed and the wait goes on for the
+ * user's own. Active ones (PORT/EPRT) are MINA's. The passive port is released as soon as the
+ * transfer ends, another PASV/EPSV/PORT replaces it, or the session closes.
+ */
+final class SameClientDataConnectionFactory implements ServerDataConnectionFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(SameClientDataConnectionFactory.class);
+
+    private final FtpIoSession session;
+    private final IODataConnectionFactory active;
+    private final boolean ipCheck;
+    private InetAddress serverControlAddress;
+    private ServerSocket listening;
+    private Socket socket;
+    private InetAddress address;
+    private int port;
+    private boolean passive;
+    private boolean secure;
+    private boolean zip;
+    private long requestTime;
+
+    SameClientDataConnectionFactory(FtpServerContext context, FtpIoSession session, boolean ipCheck) {
+        this.session = session;
+        this.active = new IODataConnectionFactory(context, session);
+        this.ipCheck = ipCheck;
+        this.secure = session.getListener() != null
+                && session.getListener().getDataConnectionConfiguration().isImplicitSsl();
+    }
+
+    @Override
+    public synchronized void closeDataConnection() {
+        if (socket != null) {
+            closeQuietly(socket);
+            socket = null;
+        }
+        if (listening != null) {
+            closeQuietly(listening);
+            configuration().releasePassivePort(port);
+            listening = null;
+        }
+        active.closeDataConnection();
+        requestTime = 0L;
+    }
+
+    @Override
+    public synchronized void initActiveDataConnection(InetSocketAddress address) {
+        closeDataConnection();
+        passive = false;
+        this.address = address.getAddress();
+        this.port = address.getPort();
+        active.initActiveDataConnection(address);
+        requestTime = System.currentTimeMillis();
+    }
+
+    @Override
+    public synchronized InetSocketAddress initPassiveDataConnection() throws DataConnectionException {
+        closeDataConnection();
+        DataConnectionConfiguration configuration = configuration();
+        int requested = configuration.requestPassivePort();
+        if (requested == -1) {
+            throw new DataConnectionException("Cannot find an available passive port.");
+        }
+        try {
+            InetAddress bind = configuration.getPassiveAddress() == null ? serverControlAddress
+                    : InetAddress.getByName(configuration.getPassiveAddress());
+            listening = new ServerSocket(requested, 0, bind);
+            port = listening.getLocalPort();
+            address = bind;
+            listening.setSoTimeout(configuration.getIdleTime() * 1000);
+            passive = true;
+            requestTime = System.currentTimeMillis();
+            return new InetSocketAddress(address, port);
+        } catch (IOException e) {
+            if (listening == null) {
+                configuration.releasePassivePort(requested);
+            }
+            closeDataConnection();
+            throw new DataConnectionException("Failed to open a passive data connection: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public DataConnection openConnection() throws Exception {
+        if (!passive) {
+            active.setSecure(secure);
+            active.setZipMode(zip);
+            return active.openConnection();
+        }
+        return new IODataConnection(acceptFromClient(), session, this);
+    }
+
+    /** Not synchronized while waiting, so that ABOR or a closing session can close the listening socket. */
+    private Socket acceptFromClient() throws Exception {
+        ServerSocket listening;
+        synchronized (this) {
+            listening = this.listening;
+        }
+        if (listening == null) {
+            throw new DataConnectionException("No passive data connection was prepared.");
+        }
+        InetAddress client = ((InetSocketAddress) session.getRemoteAddress()).getAddress();
+        DataConnectionConfiguration configuration = configuration();
+        long deadline = System.currentTimeMillis() + Math.max(1, configuration.getIdleTime()) * 1000L;
+        try {
+            Socket accepted;
+            while (true) {
+                accepted = listening.accept();
+                if (!ipCheck || accepted.getInetAddress().equals(client)) {
+                    break;
+                }
+                log.warn("FTP data connection refused: user={} address={} expected={} port={} reason=not the client's address",
+                        session.getUser() == null ? null : session.getUser().getName(),
+                        accepted.getInetAddress().getHostAddress(), client.getHostAddress(), port);
+                closeQuietly(accepted);
+                int left = (int) (deadline - System.currentTimeMillis());
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no data connection from the client");
+                }
+                listening.setSoTimeout(left);
+            }
+            Socket connected = isSecure() ? handshake(accepted) : accepted;
+            connected.setSoTimeout(configuration.getIdleTime() * 1000);
+            synchronized (this) {
+                socket = connected;
+            }
+            return connected;
+        } catch (Exception e) {
+            closeDataConnection();
+            throw e;
+        }
+    }
+
+    private Socket handshake(Socket plain) throws Exception {
+        SslConfiguration ssl = configuration().getSslConfiguration() != null ? configuration().getSslConfiguration()
+                : session.getListener().getSslConfiguration();
+        if (ssl == null) {
+            throw new DataConnectionException("Data connection SSL required but not configured.");
+        }
+        SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(plain, plain.getInetAddress().getHostAddress(),
+                plain.getPort(), true);
+        tls.setUseClientMode(false);
+        if (ssl.getClientAuth() == ClientAuth.NEED) {
+            tls.setNeedClientAuth(true);
+        } else if (ssl.getClientAuth() == ClientAuth.WANT) {
+            tls.setWantClientAuth(true);
+        }
+        if (ssl.getEnabledCipherSuites() != null) {
+            tls.setEnabledCipherSuites(ssl.getEnabledCipherSuites());
+        }
+        if (ssl.getEnabledProtocols() != null) {
+            tls.setEnabledProtocols(ssl.getEnabledProtocols());
+        }
+        tls.startHandshake();
+        return tls;
+    }
+
+    private DataConnectionConfiguration configuration() {
+        return session.getListener().getDataConnectionConfiguration();
+    }
+
+    @Override
+    public synchronized boolean isTimeout(long now) {
+        int idle = configuration().getIdleTime() * 1000;
+        return requestTime != 0L && socket == null && idle != 0 && now - requestTime >= idle;
+    }
+
+    @Override
+    public void dispose() {
+        closeDataConnection();
+    }
+
+    @Override
+    public synchronized void setServerControlAddress(InetAddress serverControlAddress) {
+        this.serverControlAddress = serverControlAddress;
+        active.setServerControlAddress(serverControlAddress);
+    }
+
+    @Override
+    public synchronized void setSecure(boolean secure) {
+        this.secure = secure;
+    }
+
+    @Override
+    public synchronized boolean isSecure() {
+        return secure;
+    }
+
+    @Override
+    public synchronized void setZipMode(boolean zip) {
+        this.zip = zip;
+    }
+
+    @Override
+    public synchronized boolean isZipMode() {
+        return zip;
+    }
+
+    @Override
+    public synchronized InetAddress getInetAddress() {
+        return address;
+    }
+
+    @Override
+    public synchronized int getPort() {
+        return port;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // closing what is no longer needed: nothing to do about a failure
+        }
+    }
+}
