@@ -30,8 +30,8 @@ class FtpTlsTest {
     @Autowired
     FtpServerLifecycle ftp;
 
-    @DynamicPropertySource
-    static void tls(DynamicPropertyRegistry registry) throws IOException, InterruptedException {
+    /** A self-signed PKCS12 keystore for localhost and 127.0.0.1, protected by {@link #STORE_PASSWORD}. */
+    static Path selfSignedKeystore() throws IOException {
         Path keystore = Files.createTempDirectory("tls-").resolve("server.p12");
         ExternalCommand.Result keytool = ExternalCommand.run(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
@@ -39,6 +39,36 @@ class FtpTlsTest {
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD));
         assertThat(keytool.ok()).as(keytool.output()).isTrue();
+        return keystore;
+    }
+
+    /** Python prelude: {@code tls(version)} connects with FTP_TLS offering only that TLS version. */
+    static final String FTP_TLS = """
+            import ftplib, io, ssl, sys
+            def attempt(label, fn):
+                try:
+                    print(label, 'OK', fn())
+                except (ftplib.all_errors + (EOFError,)) as e:
+                    print(label, 'ERR', (str(e).splitlines() or [repr(e)])[0])
+            def tls(version=None):
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                if version:
+                    context.minimum_version = version
+                    context.maximum_version = version
+                f = ftplib.FTP_TLS(context=context)
+                f.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
+                return f
+            def plain():
+                f = ftplib.FTP()
+                f.connect('127.0.0.1', int(sys.argv[1]), timeout=30)
+                return f
+            """;
+
+    @DynamicPropertySource
+    static void tls(DynamicPropertyRegistry registry) throws IOException, InterruptedException {
+        Path keystore = selfSignedKeystore();
         registry.add("ftpbridge.ftp.tls.mode", () -> "explicit");
         registry.add("ftpbridge.ftp.tls.keystore", keystore::toString);
         registry.add("ftpbridge.ftp.tls.keystore-password", () -> STORE_PASSWORD);
@@ -50,7 +80,45 @@ class FtpTlsTest {
 
     @BeforeAll
     void createAccount() {
-        new Api(httpPort).createFolderAndUser("secure", "tls-user", "tls-password", "/", Api.ALL);
+        Api api = new Api(httpPort);
+        api.createFolderAndUser("secure", "tls-user", "tls-password", "/", Api.ALL);
+        api.createUser("tls-only", "tls-only-password", "secure", "/", Api.ALL);
+        assertThat(api.patch("/api/v1/users/tls-only", "{\"tlsRequired\":true}").json().get("tlsRequired").asBoolean())
+                .isTrue();
+    }
+
+    @Test
+    void anAccountRequiringTlsIsRefusedInPlainAndMustProtectItsData() {
+        ExternalCommand.Result result = ExternalCommand.python(FTP_TLS + """
+                attempt('PLAIN', lambda: plain().login('tls-only', 'tls-only-password'))
+                f = tls()
+                attempt('LOGIN', lambda: f.login('tls-only', 'tls-only-password'))
+                attempt('CLEARDATA', lambda: f.storbinary('STOR clear.txt', io.BytesIO(b'clear')))
+                attempt('PROTC', lambda: f.prot_c())
+                attempt('PROTP', lambda: f.prot_p())
+                attempt('SEALED', lambda: f.storbinary('STOR sealed-only.txt', io.BytesIO(b'sealed')))
+                attempt('LIST', lambda: f.nlst())
+                attempt('OTHER', lambda: plain().login('tls-user', 'tls-password'))
+                """, String.valueOf(ftp.port()));
+        assertThat(result.output()).as(result.output()).contains("PLAIN ERR 530", "LOGIN OK 230", "CLEARDATA ERR 521",
+                "PROTC ERR 534", "PROTP OK 200", "SEALED OK 226", "OTHER OK 230").containsPattern("LIST OK .*sealed-only.txt");
+    }
+
+    @Test
+    void tls13AndTls12AreBothOffered() {
+        ExternalCommand.Result result = ExternalCommand.python(FTP_TLS + """
+                for name, version in (('TLS13', ssl.TLSVersion.TLSv1_3), ('TLS12', ssl.TLSVersion.TLSv1_2)):
+                    f = tls(version)
+                    attempt(name, lambda: f.login('tls-user', 'tls-password'))
+                    print(name, 'VERSION', f.sock.version())
+                    f.prot_p()
+                    attempt(name + 'STOR', lambda: f.storbinary('STOR v.txt', io.BytesIO(name.encode())))
+                    out = []
+                    attempt(name + 'RETR', lambda: f.retrbinary('RETR v.txt', out.append))
+                    print(name, 'GOT', b''.join(out))
+                """, String.valueOf(ftp.port()));
+        assertThat(result.output()).as(result.output()).contains("TLS13 OK 230", "TLS13 VERSION TLSv1.3",
+                "TLS13STOR OK 226", "TLS13 GOT b'TLS13'", "TLS12 OK 230", "TLS12 VERSION TLSv1.2", "TLS12 GOT b'TLS12'");
     }
 
     @Test
