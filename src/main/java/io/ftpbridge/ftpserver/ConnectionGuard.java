@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,15 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
         timer.shutdownNow();
     }
 
+    private void armLoginTimer(IoSession session) {
+        try {
+            session.setAttribute(LOGIN_TIMER, timer.schedule(() -> expireLogin(session),
+                    properties.loginTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // the server is stopping: every session is about to close anyway
+        }
+    }
+
     private void expireLogin(IoSession session) {
         if (session.isConnected() && !session.isClosing() && !loggedIn(session)) {
             log.info("FTP connection closed: address={} reason=not logged in within {}", text(address(session)),
@@ -111,11 +121,18 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
                     properties.passiveIpCheck());
             data.setServerControlAddress(((InetSocketAddress) session.getLocalAddress()).getAddress());
             session.setAttribute(DATA_CONNECTION, data);
-            if (!timer.isShutdown()) {
-                session.setAttribute(LOGIN_TIMER, timer.schedule(() -> expireLogin(session),
-                        properties.loginTimeout().toMillis(), TimeUnit.MILLISECONDS));
-            }
+            armLoginTimer(session);
             next.sessionOpened(session);
+        }
+
+        @Override
+        public void messageReceived(NextFilter next, IoSession session, Object message) throws Exception {
+            next.messageReceived(session, message);
+            // the command has run: a session logged out again (REIN) gets a new login timeout
+            if (!loggedIn(session) && session.getAttribute(LOGIN_TIMER) instanceof ScheduledFuture<?> timer
+                    && timer.isDone()) {
+                armLoginTimer(session);
+            }
         }
 
         @Override

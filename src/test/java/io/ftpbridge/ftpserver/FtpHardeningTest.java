@@ -293,21 +293,28 @@ class FtpHardeningTest {
     void aClientTricklingNoopsIsClosedAtTheLoginTimeoutButALoggedInOneStays() {
         ExternalCommand.Result result = python("""
                 f = login('127.0.0.1', 'alice', 'alice-password')
+                def trickle(s):
+                    start = time.time()
+                    while time.time() - start < 10:
+                        # answered 200 or 530 before login: either way a command every 0.3s
+                        reply = send(s, 'NOOP')
+                        if not reply or reply.startswith('421'):
+                            return reply + ' after ' + str(round(time.time() - start))
+                        time.sleep(0.3)
+                    return 'still open after 10s'
                 s = raw('127.0.0.15')
                 line(s)
-                start = time.time()
-                last = ''
-                while time.time() - start < 10:
-                    # answered 200 or 530 before login: either way a command every 0.3s
-                    reply = send(s, 'NOOP')
-                    if not reply or reply.startswith('421'):
-                        last = reply
-                        break
-                    time.sleep(0.3)
-                print('TRICKLER', last, 'after', round(time.time() - start))
+                print('TRICKLER', trickle(s))
+                r = raw('127.0.0.15')
+                line(r)
+                send(r, 'USER bob')
+                print('LOGIN', send(r, 'PASS bob-password'))
+                print('REIN', send(r, 'REIN'))
+                print('REINED', trickle(r))
                 print('LEGIT', f.sendcmd('NOOP'))
                 """);
         assertThat(result.output()).as(result.output()).containsPattern("TRICKLER 421 .*after [2-5]\\b")
+                .contains("LOGIN 230", "REIN 220").containsPattern("REINED 421 .*after [2-5]\\b")
                 .contains("LEGIT 200");
     }
 
@@ -324,7 +331,8 @@ class FtpHardeningTest {
                         print('HOG', str(e)[:3])
                 print('HOGGED', len(hogs))
                 f = login('127.0.0.1', 'bob', 'bob-password')
-                for i in range(3):
+                # more PASV than the range has ports: each one releases the port of the one before
+                for i in range(12):
                     attempt('PASV', lambda: f.sendcmd('PASV')[:3])
                 attempt('STOR', lambda: f.storbinary('STOR fair.txt', io.BytesIO(b'fair share')))
                 [g.close() for g in hogs]
