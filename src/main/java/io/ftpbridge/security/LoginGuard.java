@@ -25,6 +25,8 @@ public class LoginGuard {
     private static final Duration MAX_DELAY = Duration.ofSeconds(10);
     /** Beyond this many tracked keys, entries with nothing left to remember are dropped. */
     private static final int SWEEP_ABOVE = 10_000;
+    /** Memory bound against sprays of made-up names or addresses: beyond it, new keys are not remembered. */
+    private static final int MAX_TRACKED = 200_000;
 
     private final LoginGuardProperties policy;
     private final Clock clock;
@@ -113,7 +115,13 @@ public class LoginGuard {
     }
 
     private Counter counter(Map<String, Counter> counters, String key, Instant now) {
-        Counter counter = counters.computeIfAbsent(key, k -> new Counter());
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = new Counter();
+            if (counters.size() < MAX_TRACKED) {
+                counters.put(key, counter);
+            }
+        }
         counter.forgetIfStale(policy.lockout(), now);
         return counter;
     }

@@ -32,7 +32,20 @@ class FtpPropertiesValidationTest {
             assertThat(ftp.idleTimeout()).hasSeconds(300);
             assertThat(ftp.maxConnections()).isEqualTo(500);
             assertThat(ftp.tls().mode()).isEqualTo(FtpProperties.TlsMode.NONE);
+            assertThat(ftp.tls().required()).isFalse();
+            assertThat(ftp.passiveIpCheck()).isTrue();
+            assertThat(ftp.loginTimeout()).hasSeconds(30);
+            assertThat(ftp.maxConnectionsPerAddress()).isEqualTo(50);
+            assertThat(ftp.maxUnauthenticatedConnections()).isEqualTo(100);
+            assertThat(ftp.maxConnectionsPerUser()).isEqualTo(10);
         });
+    }
+
+    @Test
+    void requiringTlsWithoutTlsIsRefused() {
+        runner.withPropertyValues("ftpbridge.ftp.tls.required=true").run(context ->
+                assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("ftpbridge.ftp.tls.required needs ftpbridge.ftp.tls.mode"));
     }
 
     @Test
