@@ -45,7 +45,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final MeterRegistry meters;
     private final LoginGuard logins;
     private volatile FtpServer server;
-    private volatile ConnectionGuard connections;
+    private volatile ConnectionGuard connectionGuard;
     private volatile int port;
     private boolean metricsBound;
 
@@ -122,13 +122,13 @@ public class FtpServerLifecycle implements SmartLifecycle {
         }
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
 
-        ConnectionConfigFactory connectionConfig = new ConnectionConfigFactory();
-        connectionConfig.setAnonymousLoginEnabled(false);
-        connectionConfig.setMaxLogins(properties.maxConnections());
-        connectionConfig.setMaxThreads(0);
+        ConnectionConfigFactory connections = new ConnectionConfigFactory();
+        connections.setAnonymousLoginEnabled(false);
+        connections.setMaxLogins(properties.maxConnections());
+        connections.setMaxThreads(0);
         // PassCommand applies the login guard's limits and delays
-        connectionConfig.setMaxLoginFailures(0);
-        connectionConfig.setLoginFailureDelay(0);
+        connections.setMaxLoginFailures(0);
+        connections.setLoginFailureDelay(0);
 
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("STOR", new UploadCommand(false));
@@ -142,14 +142,14 @@ public class FtpServerLifecycle implements SmartLifecycle {
         factory.addListener(LISTENER, listener.createListener());
         factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
         factory.setFileSystem(new StorageFileSystemFactory(storage));
-        factory.setConnectionConfig(connectionConfig.createConnectionConfig());
+        factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setCommandFactory(commands.createCommandFactory());
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("guard", new SessionGuardFtplet(logins));
         ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
         factory.setFtplets(ftplets);
-        connections = guard;
+        connectionGuard = guard;
         FtpServer created = factory.createServer();
         guard.serving(((DefaultFtpServer) created).getServerContext());
         return created;
@@ -187,7 +187,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         FtpServer running = server;
         if (running != null) {
             running.stop();
-            connections.close();
+            connectionGuard.close();
             server = null;
             log.info("FTP server stopped: port={}", port);
         }
