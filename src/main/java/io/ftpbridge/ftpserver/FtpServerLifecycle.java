@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
@@ -22,6 +23,7 @@ import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
 import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.impl.FtpServerContext;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
@@ -110,6 +112,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
             data.setImplicitSsl(tls.requireDataProtection() || tls.mode() == FtpProperties.TlsMode.IMPLICIT);
         }
         listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        AtomicReference<FtpServerContext> context = new AtomicReference<>();
+        listener.setSessionFilter(new PreLoginCommands(context::get));
 
         ConnectionConfigFactory connections = new ConnectionConfigFactory();
         connections.setAnonymousLoginEnabled(false);
@@ -124,18 +128,21 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new USER()));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
+        CommandTable.register(commands, tls.mode() != FtpProperties.TlsMode.NONE);
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
         factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
         factory.setFileSystem(new StorageFileSystemFactory(storage));
         factory.setConnectionConfig(connections.createConnectionConfig());
-        factory.setCommandFactory(commands.createCommandFactory());
+        factory.setCommandFactory(new CommandTable(commands.createCommandFactory()));
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new HashMap<>(Map.of("guard",
                 new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC())));
         factory.setFtplets(ftplets);
-        return factory.createServer();
+        FtpServer created = factory.createServer();
+        context.set(((DefaultFtpServer) created).getServerContext());
+        return created;
     }
 
     private void bindMetrics() {

@@ -69,8 +69,12 @@ final class SessionGuardFtplet extends DefaultFtplet {
         }
         switch (command) {
             case "PASS" -> delayAfterFailures(session);
-            case "SIZE", "MDTM", "MD5", "MMD5" -> {
+            case "SIZE", "MDTM" -> {
                 return refuseWithout(session, request, Permission.READ, Permission.LIST);
+            }
+            case "MD5", "MMD5" -> {
+                // a checksum tells about the content: READ, as RETR
+                return refuseWithout(session, request, Permission.READ);
             }
             case "MLST" -> {
                 return refuseWithout(session, request, Permission.LIST, Permission.READ);

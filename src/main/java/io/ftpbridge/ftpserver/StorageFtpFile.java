@@ -63,7 +63,8 @@ final class StorageFtpFile implements FtpFile {
 
     @Override
     public boolean isHidden() {
-        return false;
+        // dot files, as ls shows them: LIST and NLST leave them out unless given -a
+        return getName().startsWith(".") && !path.equals("/");
     }
 
     @Override
