@@ -46,6 +46,8 @@ final class CommandTable implements CommandFactory {
         commands.addCommand("MODE", new ModeCommand());
         commands.addCommand("ALLO", new AlloCommand());
         commands.addCommand("HELP", new HelpCommand(tls));
+        // MINA's LANG translated only its own stock replies; not offered in FEAT, so not answered either
+        commands.addCommand("LANG", UNKNOWN);
     }
 
     @Override

@@ -406,6 +406,7 @@ class FtpConformanceTest {
         try (FtpControlConnection c = login()) {
             assertThat(c.send("XYZZY plugh").text()).isEqualTo("502 Command XYZZY not implemented.");
             assertThat(c.send("XCUP").code()).isEqualTo(250);
+            assertThat(c.send("LANG zh-tw").text()).isEqualTo("502 Command LANG not implemented.");
         }
     }
 
