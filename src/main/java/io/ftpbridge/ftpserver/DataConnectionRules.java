@@ -15,7 +15,8 @@ import org.apache.ftpserver.impl.FtpServerContext;
  * RFC 2428 rules put in front of whichever PASV, EPSV, PORT and EPRT commands are registered:
  * after {@code EPSV ALL} only EPSV may set up a data connection (§4, refused with 503); the
  * network protocol of EPSV and EPRT must be the control connection's, otherwise 522 names the
- * one to use; PASV and PORT carry IPv4 addresses only, so on an IPv6 connection they get 522 too.
+ * one to use; PASV and PORT carry IPv4 addresses only, so on an IPv6 connection they get 522 too
+ * (PASV still answers there when it announces a configured IPv4 passive external address).
  */
 final class DataConnectionRules implements Command {
 
@@ -47,7 +48,7 @@ final class DataConnectionRules implements Command {
         } else if (session.containsAttribute(EPSV_ALL)) {
             refuse(session, FtpReply.REPLY_503_BAD_SEQUENCE_OF_COMMANDS, verb + " not allowed after EPSV ALL; use EPSV.");
             return;
-        } else if (family == 2 && (verb.equals("PASV") || verb.equals("PORT"))) {
+        } else if (family == 2 && (verb.equals("PORT") || verb.equals("PASV") && !announcesExternalAddress(session))) {
             String instead = verb.equals("PASV") ? "EPSV" : "EPRT";
             refuse(session, 522, verb + " is IPv4 only and this connection is IPv6; use " + instead + " with (2)");
             return;
@@ -63,6 +64,12 @@ final class DataConnectionRules implements Command {
 
     private static void refuse(FtpIoSession session, int code, String message) {
         session.write(new DefaultFtpReply(code, message));
+    }
+
+    /** Whether PASV announces a configured (IPv4, NAT) address rather than the connection's own. */
+    private static boolean announcesExternalAddress(FtpIoSession session) {
+        String external = session.getListener().getDataConnectionConfiguration().getPassiveExernalAddress();
+        return external != null && !external.isBlank() && !external.contains(":");
     }
 
     /** RFC 2428 address family of the control connection: 1 for IPv4, 2 for IPv6. */

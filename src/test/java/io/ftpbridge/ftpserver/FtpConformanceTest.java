@@ -345,7 +345,10 @@ class FtpConformanceTest {
         String url = "ftp://127.0.0.1:" + ftp.port() + "/dots/";
         ExternalCommand.Result plain = ExternalCommand.run(List.of("curl", "-sS", "--user", USER + ":" + PASSWORD, url));
         ExternalCommand.Result all = ExternalCommand.run(List.of("curl", "-sS", "--user", USER + ":" + PASSWORD, "-X", "LIST -a", url));
+        ExternalCommand.Result named = ExternalCommand.run(List.of("curl", "-sS", "--user", USER + ":" + PASSWORD,
+                "-X", "LIST .profile", url));
         assertThat(plain.output()).contains("visible.txt").doesNotContain(".profile");
+        assertThat(named.output()).contains(".profile").doesNotContain("visible.txt");
         assertThat(all.output()).contains("visible.txt", ".profile");
         assertThat(ftplib("print('MLSD', sorted(n for n, _ in f.mlsd('/dots')))").output())
                 .contains("MLSD ['.profile', 'visible.txt']");
