@@ -2,6 +2,7 @@ package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.Permission;
 import io.ftpbridge.storage.PermissionDeniedException;
 import java.io.IOException;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ftpserver.ftplet.FtpReply;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Reading and setting modification times, so that mirrors keep them: {@code MDTM path} (RFC 3659
  * §3), {@code MFMT time path} (draft-somers-ftp-mfxx), {@code MDTM time path}, and both forms of
  * {@code SITE UTIME}: {@code SITE UTIME path atime mtime ctime UTC} and {@code SITE UTIME time path}.
- * All times are UTC; setting one needs WRITE, which storage checks.
+ * All times are UTC; reading one needs READ or LIST, setting one WRITE, which storage checks.
  */
 final class ModificationTimeCommand extends StorageCommand {
 
@@ -86,6 +88,11 @@ final class ModificationTimeCommand extends StorageCommand {
             return;
         }
         String path = pathOr(session, argument);
+        Set<Permission> granted = fileSystem(session).permissionsAt(path);
+        if (!granted.contains(Permission.READ) && !granted.contains(Permission.LIST)) {
+            reply(session, FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, path + ": Permission denied.");
+            return;
+        }
         try {
             FileEntry entry = fileSystem(session).stat(path);
             if (entry.type() == FileEntry.Type.DIRECTORY) {

@@ -69,7 +69,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
         }
         switch (command) {
             case "PASS" -> delayAfterFailures(session);
-            case "SIZE", "MDTM" -> {
+            case "SIZE" -> {
                 return refuseWithout(session, request, Permission.READ, Permission.LIST);
             }
             case "MD5", "MMD5" -> {

@@ -50,6 +50,7 @@ class FtpConformanceTest {
         api.createUser(USER, PASSWORD, "conform", "/", Api.ALL);
         storage = Path.of(api.get("/api/v1/folders/conform").json().get("location").asString());
         api.createUser("conform-renamer", "renamer-password", "conform", "/", "LIST", "READ", "RENAME");
+        api.createUser("conform-mounted", "mounted-password", "conform", "/mnt/conform", Api.ALL);
     }
 
     private FtpControlConnection login() {
@@ -201,6 +202,19 @@ class FtpConformanceTest {
                     .isEqualTo("550 /times/missing.txt: No such file or directory.");
             assertThat(c.send("MFMT yesterday /times/t.txt").code()).isEqualTo(501);
         }
+    }
+
+    @Test
+    void rfc3659_3_mdtmReadsAndSetsTimesBelowAMountPoint() throws Exception {
+        Path file = dir("times-mounted").resolve("m.txt");
+        Files.writeString(file, "m");
+        try (FtpControlConnection c = FtpControlConnection.login("127.0.0.1", ftp.port(), "conform-mounted", "mounted-password")) {
+            assertThat(c.send("MDTM 20050607080910 /mnt/conform/times-mounted/m.txt").code()).isEqualTo(213);
+            assertThat(c.send("MDTM /mnt/conform/times-mounted/m.txt").text()).isEqualTo("213 20050607080910");
+            assertThat(c.send("MDTM /mnt").text()).isEqualTo("550 /mnt: Not a plain file.");
+            assertThat(c.send("MFMT 20050607080910 /mnt").code()).isEqualTo(550);
+        }
+        assertThat(Files.getLastModifiedTime(file).toInstant()).isEqualTo(Instant.parse("2005-06-07T08:09:10Z"));
     }
 
     @Test
