@@ -51,6 +51,8 @@ class FtpConformanceTest {
         storage = Path.of(api.get("/api/v1/folders/conform").json().get("location").asString());
         api.createUser("conform-renamer", "renamer-password", "conform", "/", "LIST", "READ", "RENAME");
         api.createUser("conform-mounted", "mounted-password", "conform", "/mnt/conform", Api.ALL);
+        api.post("/api/v1/folders", "{\"name\":\"conform-small\",\"quotaBytes\":100,\"quotaFiles\":2}");
+        api.createUser("conform-small", "small-password", "conform-small", "/", Api.ALL);
     }
 
     private FtpControlConnection login() {
@@ -144,6 +146,25 @@ class FtpConformanceTest {
         assertThat(storage.resolve("replace/report.csv")).hasContent("new".repeat(10));
         assertThat(usage("bytes")).isEqualTo(bytesBefore + 30);
         assertThat(usage("files")).isEqualTo(filesBefore + 1);
+    }
+
+    @Test
+    void rfc959_4_1_3_roomFreedByAReplacingRntoCountsAgainstTheQuotaNoMore() {
+        ExternalCommand.Result result = Ftplib.run(ftp.port(), "conform-small", "small-password", """
+                attempt('FIRST', lambda: f.storbinary('STOR /a.bin', io.BytesIO(b'a' * 60)))
+                attempt('TEMP', lambda: f.storbinary('STOR /a.bin.tmp', io.BytesIO(b'b' * 30)))
+                attempt('FULL', lambda: f.storbinary('STOR /c.bin', io.BytesIO(b'c')))
+                attempt('RN', lambda: f.rename('/a.bin.tmp', '/a.bin'))
+                attempt('AGAIN', lambda: f.storbinary('STOR /c.bin', io.BytesIO(b'c' * 70)))
+                attempt('OVER', lambda: f.storbinary('STOR /d.bin', io.BytesIO(b'd')))
+                """);
+        // 60 + 30 bytes in 2 files: a third file is over the file quota; after the rename 30 bytes in
+        // 1 file are left, so 70 more bytes in a second file fit, and then both quotas are full
+        assertThat(result.output()).contains("FIRST OK 226", "TEMP OK 226", "FULL ERR 552", "RN OK 250",
+                "AGAIN OK 226", "OVER ERR 552");
+        var usage = api.get("/api/v1/folders/conform-small").json().get("usage");
+        assertThat(usage.get("bytes").asLong()).isEqualTo(100);
+        assertThat(usage.get("files").asLong()).isEqualTo(2);
     }
 
     @Test
