@@ -21,7 +21,8 @@ final class FeatCommand extends AbstractCommand {
         if (tls) {
             features.append(" AUTH TLS\n PBSZ\n PROT\n");
         }
-        features.append(" EPRT\n EPSV\n MDTM\n MLST Size;Modify;Type;Perm\n PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\nEnd");
+        features.append(" EPRT\n EPSV\n MD5\n MDTM\n MFMT\n ").append(MlstFacts.FEAT_LINE)
+                .append("\n PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\nEnd");
         this.reply = features.toString();
     }
 

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
@@ -21,6 +22,7 @@ import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
 import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.impl.FtpServerContext;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
@@ -102,7 +104,10 @@ public class FtpServerLifecycle implements SmartLifecycle {
         }
         listener.setIdleTimeout((int) Math.max(1, properties.idleTimeout().toSeconds()));
         ConnectionGuard guard = new ConnectionGuard(properties);
-        listener.setSessionFilter(guard);
+        AtomicReference<FtpServerContext> context = new AtomicReference<>();
+        PreLoginCommands preLogin = new PreLoginCommands(context::get);
+        // MINA takes one session filter: the guard first (it may refuse), then the pre-login commands
+        listener.setSessionFilter(session -> guard.accept(session) && preLogin.accept(session));
         FtpProperties.Tls tls = properties.tls();
         if (tls.mode() != FtpProperties.TlsMode.NONE) {
             SslConfigurationFactory ssl = new SslConfigurationFactory();
@@ -137,13 +142,14 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
         commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
+        CommandTable.register(commands, tls.mode() != FtpProperties.TlsMode.NONE);
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
         factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
         factory.setFileSystem(new StorageFileSystemFactory(storage));
         factory.setConnectionConfig(connections.createConnectionConfig());
-        factory.setCommandFactory(commands.createCommandFactory());
+        factory.setCommandFactory(new CommandTable(commands.createCommandFactory()));
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("guard", new SessionGuardFtplet(logins));
@@ -152,6 +158,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         connectionGuard = guard;
         FtpServer created = factory.createServer();
         guard.serving(((DefaultFtpServer) created).getServerContext());
+        context.set(((DefaultFtpServer) created).getServerContext());
         return created;
     }
 

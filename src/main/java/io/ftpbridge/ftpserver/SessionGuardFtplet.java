@@ -50,8 +50,12 @@ final class SessionGuardFtplet extends DefaultFtplet {
         String command = request.getCommand();
         session.setAttribute(LAST_COMMAND, command.equals("PASS") ? "PASS ****" : request.getRequestLine());
         switch (command) {
-            case "SIZE", "MDTM", "MD5", "MMD5" -> {
+            case "SIZE" -> {
                 return refuseWithout(session, request, Permission.READ, Permission.LIST);
+            }
+            case "MD5", "MMD5" -> {
+                // a checksum tells about the content: READ, as RETR
+                return refuseWithout(session, request, Permission.READ);
             }
             case "MLST" -> {
                 return refuseWithout(session, request, Permission.LIST, Permission.READ);

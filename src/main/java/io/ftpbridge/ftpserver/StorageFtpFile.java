@@ -27,16 +27,19 @@ final class StorageFtpFile implements FtpFile {
     private final String path;
     private FileEntry entry;
     private boolean statted;
+    private boolean listed;
 
     StorageFtpFile(UserFileSystem fileSystem, String path) {
         this.fileSystem = fileSystem;
         this.path = path;
     }
 
+    /** An entry of a directory listing. */
     private StorageFtpFile(UserFileSystem fileSystem, String path, FileEntry entry) {
         this(fileSystem, path);
         this.entry = entry;
         this.statted = true;
+        this.listed = true;
     }
 
     String path() {
@@ -63,7 +66,8 @@ final class StorageFtpFile implements FtpFile {
 
     @Override
     public boolean isHidden() {
-        return false;
+        // as ls: LIST and NLST of a directory leave its dot files out unless given -a; named, one is shown
+        return listed && getName().startsWith(".");
     }
 
     @Override

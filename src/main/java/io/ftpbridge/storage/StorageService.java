@@ -17,6 +17,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -399,6 +401,14 @@ public class StorageService {
 
     /** Renames within one folder; the target must not exist. */
     public void rename(FolderStorage folder, String from, String to) throws IOException {
+        rename(folder, from, to, false);
+    }
+
+    /**
+     * Renames within one folder. With {@code replaceFile} a regular file at the target is replaced
+     * in one atomic step (rename(2)), as FTP's RNTO does; a directory at either end is never replaced.
+     */
+    public void rename(FolderStorage folder, String from, String to, boolean replaceFile) throws IOException {
         if (segments(from).isEmpty() || segments(to).isEmpty()) {
             throw new InvalidPathException(from, "the folder's root cannot be renamed");
         }
@@ -410,10 +420,47 @@ public class StorageService {
         if (target.startsWith(source) && !target.equals(source)) {
             throw new InvalidPathException(to, "a directory cannot be moved into itself");
         }
+        long replaced = -1;
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(to);
+            boolean replaceable = replaceFile && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
+            if (!replaceable) {
+                throw new FileAlreadyExistsException(to);
+            }
+            if (source.equals(target)) {
+                return;
+            }
+            replaced = Files.size(target);
         }
         Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+        if (replaced >= 0 && (folder.quotaBytes() > 0 || folder.quotaFiles() > 0)) {
+            // the replaced file's bytes are free again for uploads already under way
+            ledger.account(folder.name()).netGrowth.addAndGet(-replaced);
+        }
+    }
+
+    /** Sets a file's or directory's modification time (FTP MFMT, SITE UTIME, two-argument MDTM). */
+    public void setModified(FolderStorage folder, String relativePath, Instant modified) throws IOException {
+        Path path = resolve(folder, relativePath);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(relativePath);
+        }
+        Files.setLastModifiedTime(path, FileTime.from(modified));
+    }
+
+    /**
+     * An identifier of the file itself (device and inode where the file system has them), the
+     * same for every name of it: RFC 3659's "unique" fact.
+     */
+    public String fileKey(FolderStorage folder, String relativePath) throws IOException {
+        Path path = resolve(folder, relativePath);
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        Object key = attrs.fileKey();
+        if (key == null) {
+            return Integer.toHexString(path.toAbsolutePath().toString().hashCode());
+        }
+        // e.g. "(dev=803,ino=1234)": keep letters and digits only, as a fact value must not hold ';' or ' '
+        return key.toString().replaceAll("dev=|ino=|[()]", "").replaceAll("[^0-9A-Za-z]", "U");
     }
 
     /** Deletes a folder's whole storage directory. */

@@ -220,6 +220,14 @@ public final class UserFileSystem {
 
     /** Renames within one mounted folder; both ends need RENAME. */
     public void rename(String fromPath, String toPath) throws IOException {
+        rename(fromPath, toPath, false);
+    }
+
+    /**
+     * Renames within one mounted folder; both ends need RENAME. With {@code replaceFile} an existing
+     * file at the target is replaced atomically, which also needs WRITE there (it overwrites it).
+     */
+    public void rename(String fromPath, String toPath, boolean replaceFile) throws IOException {
         InMount from = inMount(fromPath, Permission.RENAME, "rename");
         InMount to = inMount(toPath, Permission.RENAME, "rename");
         if (from.relative().isEmpty() || to.relative().isEmpty()) {
@@ -228,7 +236,50 @@ public final class UserFileSystem {
         if (!from.mount().folder().name().equals(to.mount().folder().name())) {
             throw new PermissionDeniedException("cannot rename across folders");
         }
-        storage.rename(from.mount().folder(), from.relative(), to.relative());
+        if (replaceFile && !to.mount().permissions().contains(Permission.WRITE)) {
+            FileEntry existing = statOrNull(toPath);
+            if (existing != null && existing.type() == FileEntry.Type.FILE) {
+                throw new PermissionDeniedException("%s: permission denied (WRITE needed to replace it)"
+                        .formatted(normalize("/", toPath)));
+            }
+        }
+        storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile);
+    }
+
+    /** Sets the modification time of a file or directory; needs WRITE. */
+    public void setModified(String virtualPath, Instant modified) throws IOException {
+        InMount in = inMount(virtualPath, Permission.WRITE, "change times");
+        storage.setModified(in.mount().folder(), in.relative(), modified);
+    }
+
+    /**
+     * What may be done at a path itself: its mount's permissions, less removing and renaming at a
+     * mount point; LIST only in the virtual tree above the mounts; nothing elsewhere.
+     */
+    public Set<Permission> permissionsAt(String virtualPath) {
+        Location location = locate(virtualPath);
+        if (location instanceof InMount in) {
+            EnumSet<Permission> granted = in.mount().permissions().isEmpty()
+                    ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(in.mount().permissions());
+            if (in.relative().isEmpty()) {
+                granted.removeAll(EnumSet.of(Permission.RENAME, Permission.RMDIR));
+            }
+            return granted;
+        }
+        return location instanceof Virtual ? EnumSet.of(Permission.LIST) : EnumSet.noneOf(Permission.class);
+    }
+
+    /** An identifier of the file itself, the same under every path that names it (null if none). */
+    public String uniqueId(String virtualPath) {
+        Location location = locate(virtualPath);
+        try {
+            if (location instanceof InMount in) {
+                return storage.fileKey(in.mount().folder(), in.relative());
+            }
+        } catch (IOException | InvalidPathException e) {
+            return null;
+        }
+        return location instanceof Virtual v ? "v" + Integer.toHexString(v.path().hashCode()) : null;
     }
 
     private InMount inMount(String virtualPath, Permission permission, String action) {
