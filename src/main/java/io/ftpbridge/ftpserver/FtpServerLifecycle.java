@@ -45,6 +45,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final StorageService storage;
     private final MeterRegistry meters;
     private volatile FtpServer server;
+    private volatile DataTransfers transfers;
     private volatile int port;
     private boolean metricsBound;
 
@@ -119,8 +120,12 @@ public class FtpServerLifecycle implements SmartLifecycle {
         connections.setLoginFailureDelay((int) properties.loginFailures().delay().toMillis());
 
         CommandFactoryFactory commands = new CommandFactoryFactory();
-        commands.addCommand("STOR", new UploadCommand(false));
-        commands.addCommand("APPE", new UploadCommand(true));
+        // data transfers run on their own threads, so ABOR and STAT are read while they run
+        transfers = new DataTransfers();
+        commands.addCommand("STOR", new UploadCommand(false, transfers));
+        commands.addCommand("APPE", new UploadCommand(true, transfers));
+        commands.addCommand("RETR", new DownloadCommand(transfers));
+        commands.addCommand("REST", new RestartCommand());
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new USER()));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
@@ -134,6 +139,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new HashMap<>(Map.of("guard",
                 new SessionGuardFtplet(properties.loginFailures(), Clock.systemUTC())));
+        ftplets.put("transfer", new TransferControlFtplet(this::sessions));
         factory.setFtplets(ftplets);
         return factory.createServer();
     }
@@ -170,6 +176,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         FtpServer running = server;
         if (running != null) {
             running.stop();
+            transfers.shutdown();
             server = null;
             log.info("FTP server stopped: port={}", port);
         }
