@@ -30,7 +30,14 @@ job() {
 }
 
 for f in ftp-down vs-down ftp-up vs-up rest-down rest-up curl-file-down job-down job-up; do : > "$work/$f"; done
-speed $ours/payload.bin >/dev/null; speed $vs/payload.bin >/dev/null   # warm-up
+# warm-up: the JIT, the remote client pool, the page cache
+speed $ours/payload.bin >/dev/null; speed $vs/payload.bin >/dev/null; upspeed $ours/upload.bin >/dev/null
+curl -sS -u "$A" -o /dev/null $rest/api/v1/folders/bench/files/payload.bin
+curl -sS -u "$A" -o /dev/null -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin
+job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-0.bin\",\"verify\":false}" >/dev/null
+api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-0.bin
+job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-0.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >/dev/null
+rm -f "$work/vsftpd-root/job-up-0.bin"
 for run in $(seq 1 "$runs"); do
   speed $ours/payload.bin >> "$work/ftp-down"
   speed $vs/payload.bin >> "$work/vs-down"
