@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.ServletWebRequest;
 
 /**
  * The files of a folder over HTTP, the same bytes FTP users see. Every path and quota rule is
@@ -62,7 +65,8 @@ public class FolderFileController {
 
     @GetMapping({FILES, FILES_PATH})
     @Operation(summary = "List a directory as JSON, or download a file (Range, ETag, Last-Modified)")
-    public ResponseEntity<?> get(@PathVariable String name, HttpServletRequest request) throws IOException {
+    public ResponseEntity<?> get(@PathVariable String name, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         FolderStorage folder = folders.storageOf(name);
         String path = FolderFilePath.of(request, name);
         FileEntry entry = storage.stat(folder, path);
@@ -74,11 +78,22 @@ public class FolderFileController {
         downloads.increment();
         log.info("REST download: user={} address={} folder={} path={} size={} range={}", request.getRemoteUser(),
                 request.getRemoteAddr(), name, path, entry.size(), request.getHeader("Range"));
+        String etag = "\"%x-%x\"".formatted(entry.size(), entry.modified().toEpochMilli());
+        if (TomcatSendfile.applies(request, entry.size())) {
+            if (new ServletWebRequest(request, response).checkNotModified(etag, entry.modified().toEpochMilli())) {
+                return null; // 304 or 412, headers set
+            }
+            response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
+            response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+            response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noCache().getHeaderValue());
+            TomcatSendfile.send(request, response, file, entry.size());
+            return null;
+        }
         // Spring MVC answers Range requests for a Resource body itself: 206 with Content-Range, or
         // 416 with "Content-Range: bytes */size"; the bytes are streamed, never loaded whole.
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .eTag("\"%x-%x\"".formatted(entry.size(), entry.modified().toEpochMilli()))
+                .eTag(etag)
                 .lastModified(entry.modified())
                 .cacheControl(CacheControl.noCache())
                 .body(new FileSystemResource(file));

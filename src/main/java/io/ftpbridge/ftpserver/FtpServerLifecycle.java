@@ -48,6 +48,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final LoginGuard logins;
     private volatile FtpServer server;
     private volatile ConnectionGuard connectionGuard;
+    private volatile DataTransfers transfers;
     private volatile int port;
     private boolean metricsBound;
 
@@ -136,8 +137,12 @@ public class FtpServerLifecycle implements SmartLifecycle {
         connections.setLoginFailureDelay(0);
 
         CommandFactoryFactory commands = new CommandFactoryFactory();
-        commands.addCommand("STOR", new UploadCommand(false));
-        commands.addCommand("APPE", new UploadCommand(true));
+        // data transfers run on their own threads, so ABOR and STAT are read while they run
+        transfers = new DataTransfers();
+        commands.addCommand("STOR", new UploadCommand(false, transfers));
+        commands.addCommand("APPE", new UploadCommand(true, transfers));
+        commands.addCommand("RETR", new DownloadCommand(transfers));
+        commands.addCommand("REST", new RestartCommand());
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
         commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
@@ -154,6 +159,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("guard", new SessionGuardFtplet(logins));
         ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
+        ftplets.put("transfer", new TransferControlFtplet(this::sessions));
         factory.setFtplets(ftplets);
         connectionGuard = guard;
         FtpServer created = factory.createServer();
@@ -195,6 +201,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         if (running != null) {
             running.stop();
             connectionGuard.close();
+            transfers.shutdown();
             server = null;
             log.info("FTP server stopped: port={}", port);
         }

@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param activePorts           local ports for PORT/EPRT data connections, e.g. {@code 40000-40099};
  *                              unset = any free port
  * @param activeExternalAddress address announced in PORT/EPRT (behind NAT); unset = the local one
- * @param bufferSize            socket and stream buffer for data transfers, in bytes
+ * @param bufferSize            stream buffer for data transfers, in bytes (socket buffers are the kernel's, autotuned)
  * @param idleTimeout           a pooled connection idle this long is closed
  * @param evictionInterval      how often idle pooled connections are looked at
  * @param trustStore            certificates trusted for FTPS remotes (PKCS12 or JKS); unset = the JVM's CA list

@@ -325,18 +325,25 @@ public class StorageService {
             if (expectedLength >= 0) {
                 upload.expect(expectedLength);
             }
-            byte[] buffer = new byte[64 * 1024];
-            while (true) {
-                int n;
-                try {
-                    n = body.read(buffer);
-                } catch (IOException e) {
-                    throw new IncompleteUploadException(relativePath, upload.written(), e);
+            // gathers the body's small reads into large writes: one quota check and one disk write per step
+            byte[] buffer = new byte[1024 * 1024];
+            boolean end = false;
+            while (!end) {
+                int filled = 0;
+                while (filled < buffer.length / 2) {
+                    int n;
+                    try {
+                        n = body.read(buffer, filled, buffer.length - filled);
+                    } catch (IOException e) {
+                        throw new IncompleteUploadException(relativePath, upload.written() + filled, e);
+                    }
+                    if (n < 0) {
+                        end = true;
+                        break;
+                    }
+                    filled += n;
                 }
-                if (n < 0) {
-                    break;
-                }
-                upload.write(buffer, 0, n);
+                upload.write(buffer, 0, filled);
             }
             if (expectedLength >= 0 && upload.written() != expectedLength) {
                 throw new IncompleteUploadException(relativePath, upload.written(), null);

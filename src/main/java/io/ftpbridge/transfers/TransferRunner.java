@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
 class TransferRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TransferRunner.class);
-    private static final int BUFFER = 256 * 1024;
+    private static final int COPY_STEP = 1024 * 1024;
 
     private final TransferJobRepository jobs;
     private final RemoteService remotes;
@@ -513,14 +513,28 @@ class TransferRunner {
         run.progress().fileFinished();
     }
 
+    /**
+     * Copies in steps of at least half of a 1 MiB buffer (gathering network reads), so that disk
+     * writes, quota checks, socket writes and progress updates happen per large chunk.
+     */
     private static void copy(JobRun run, InputStream in, OutputStream out) throws IOException, JobRun.HaltedException {
-        byte[] buffer = new byte[BUFFER];
-        int n;
+        byte[] buffer = new byte[COPY_STEP];
         try {
-            while ((n = in.read(buffer)) >= 0) {
+            while (true) {
+                int filled = 0;
+                while (filled < COPY_STEP / 2) {
+                    int n = in.read(buffer, filled, COPY_STEP - filled);
+                    if (n < 0) {
+                        break;
+                    }
+                    filled += n;
+                }
+                if (filled == 0) {
+                    return;
+                }
                 run.check();
-                out.write(buffer, 0, n);
-                run.progress().add(n);
+                out.write(buffer, 0, filled);
+                run.progress().add(filled);
             }
         } catch (IOException e) {
             run.check(); // a stream closed by cancel or shutdown is not a fault to retry
