@@ -65,6 +65,12 @@ class FtpQuotaConcurrencyTest {
                             r = c.storbinary('STOR /new%%d.bin' %% i, Slow(data), blocksize=10000)
                         print('T%%d OK %%s' %% (i, r.split()[0]))
                         c.quit()
+                    except (BrokenPipeError, ConnectionResetError):
+                        # the server closed the data connection on refusing it; its reply says why
+                        try:
+                            print('T%%d NOREPLY %%s' %% (i, c.getresp()))
+                        except ftplib.all_errors as e:
+                            print('T%%d ERR %%s' %% (i, str(e)[:80]))
                     except ftplib.all_errors as e:
                         print('T%%d ERR %%s' %% (i, str(e)[:80]))
                 threads = [threading.Thread(target=upload, args=(i,)) for i in range(6)]
@@ -98,7 +104,7 @@ class FtpQuotaConcurrencyTest {
         assertThat(refused).as(output).isPositive();
         assertThat(accepted).as(output).isGreaterThanOrEqualTo(2L * CHUNK);
         long usage = api.get("/api/v1/folders/ftp-quota").json().get("usage").get("bytes").asLong();
-        assertThat(usage).isEqualTo(50_000 + accepted).isLessThanOrEqualTo(MIB);
+        assertThat(usage).isEqualTo(60_000 + accepted).isLessThanOrEqualTo(MIB);
 
         ExternalCommand.Result small = Ftplib.run(ftp.port(), "ftp-quota-user", "ftp-quota-password",
                 "attempt('STOR', lambda: f.storbinary('STOR /small.txt', io.BytesIO(b'x' * 100)))");
