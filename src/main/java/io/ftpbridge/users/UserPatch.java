@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Body of {@code PATCH /users/{username}}: only the fields present change. */
 public record UserPatch(
-        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY) @Size(min = 8) @MaxUtf8Bytes(MaxUtf8Bytes.BCRYPT) String password,
+        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY) @Size(min = 8, max = MaxUtf8Bytes.BCRYPT) @MaxUtf8Bytes(MaxUtf8Bytes.BCRYPT) String password,
         Boolean enabled,
         @PositiveOrZero Integer maxConnections,
         @PositiveOrZero Long uploadBytesPerSecond,

@@ -16,7 +16,9 @@ import java.util.List;
  */
 public record UserRequest(
         @Schema(example = "alice") @NotBlank @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
-        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, example = "s3cret-passw0rd") @Size(min = 8) @MaxUtf8Bytes(MaxUtf8Bytes.BCRYPT) String password,
+        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, example = "s3cret-passw0rd",
+                description = "8 or more characters, at most 72 bytes in UTF-8 (bcrypt's limit)")
+        @Size(min = 8, max = MaxUtf8Bytes.BCRYPT) @MaxUtf8Bytes(MaxUtf8Bytes.BCRYPT) String password,
         @Schema(defaultValue = "true") Boolean enabled,
         @Schema(description = "concurrent FTP sessions, 0 = unlimited") @PositiveOrZero Integer maxConnections,
         @Schema(description = "0 = unlimited") @PositiveOrZero Long uploadBytesPerSecond,
