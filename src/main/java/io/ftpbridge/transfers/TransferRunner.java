@@ -180,10 +180,12 @@ class TransferRunner {
     private void finish(JobRun run, String owner, JobState state, String error) {
         long id = run.id();
         if (jobs.finish(id, owner, state, error, run.progress().bytesDone())) {
-            try {
-                storage.removePartials(partialOwner(id)); // a retry starts its failed files afresh
-            } catch (IOException | RuntimeException e) {
-                log.warn("Could not remove partial files: id={} error={}", id, e.toString());
+            if (state != JobState.FAILED) { // a failed job keeps what arrived, so that a retry resumes from it
+                try {
+                    storage.removePartials(partialOwner(id));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Could not remove partial files: id={} error={}", id, e.toString());
+                }
             }
             log.info("Transfer job finished: id={} state={} bytes={} error={}", id, state, run.progress().bytesDone(), error);
         }

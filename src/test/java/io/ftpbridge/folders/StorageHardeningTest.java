@@ -69,9 +69,11 @@ class StorageHardeningTest {
         for (int i = 0; i < 6; i++) {
             String path = "/api/v1/folders/rest-quota/files/f%d.bin?append=true".formatted(i);
             byte fill = (byte) ('A' + i);
-            // chunked (no Content-Length): the quota can only be checked while the bytes arrive
+            // chunked (no Content-Length): the quota can only be checked while the bytes arrive; each starts
+            // while the earlier ones are still open with bytes accepted but not yet on disk
             appends.add(pool.submit(() -> api.send(api.builder(path).header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> slowly(bytes(fill, CHUNK), 10_000, 20))))));
+            Thread.sleep(150);
         }
         long accepted = 0;
         int refused = 0;

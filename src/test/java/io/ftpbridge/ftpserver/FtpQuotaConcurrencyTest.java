@@ -53,6 +53,7 @@ class FtpQuotaConcurrencyTest {
                         self.pos += len(c)
                         return c
                 def upload(i):
+                    time.sleep(0.15 * i) # each starts while the earlier ones are open with bytes not yet on disk
                     try:
                         c = connect()
                         c.login('ftp-quota-user', 'ftp-quota-password')
