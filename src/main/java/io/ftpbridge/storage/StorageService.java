@@ -7,19 +7,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -263,7 +257,7 @@ public class StorageService {
     }
 
     public FileEntry stat(FolderStorage folder, String relativePath) throws IOException {
-        return relative(relativePath, () -> {
+        return RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
             String name = path.getFileName() == null ? "" : path.getFileName().toString();
@@ -276,7 +270,7 @@ public class StorageService {
      * that lead out of the folder (or nowhere): their size and time are none of the user's business.
      */
     public List<FileEntry> list(FolderStorage folder, String relativePath) throws IOException {
-        return relative(relativePath, () -> {
+        return RelativeErrors.relative(relativePath, () -> {
             Path dir = resolve(folder, relativePath);
             if (!Files.isDirectory(dir)) {
                 throw Files.exists(dir) ? new NotADirectoryException(relativePath) : new NoSuchFileException(relativePath);
@@ -311,7 +305,7 @@ public class StorageService {
 
     /** Opens a regular file for reading from {@code offset}. */
     public InputStream openRead(FolderStorage folder, String relativePath, long offset) throws IOException {
-        return relative(relativePath, () -> {
+        return RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             if (Files.isDirectory(path)) {
                 throw new NotAFileException(relativePath);
@@ -338,7 +332,7 @@ public class StorageService {
      */
     public UploadStream beginUpload(FolderStorage folder, String relativePath, UploadMode mode, long offset)
             throws IOException {
-        return relative(relativePath, () -> {
+        return RelativeErrors.relative(relativePath, () -> {
             if (segments(relativePath).isEmpty()) {
                 throw new InvalidPathException(relativePath, "an upload needs a file name");
             }
@@ -440,7 +434,7 @@ public class StorageService {
      */
     public void placeStaged(FolderStorage folder, Path partial, String relativeTarget) throws IOException {
         Path staged = checkStaged(partial);
-        relative(relativeTarget, () -> {
+        RelativeErrors.relative(relativeTarget, () -> {
             if (segments(relativeTarget).isEmpty()) {
                 throw new InvalidPathException(relativeTarget, "a file needs a name");
             }
@@ -547,7 +541,7 @@ public class StorageService {
 
     /** A regular file to be read whole or in ranges (REST downloads); a directory is refused. */
     public Path readableFile(FolderStorage folder, String relativePath) throws IOException {
-        return relative(relativePath, () -> {
+        return RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             if (Files.isDirectory(path)) {
                 throw new NotAFileException(relativePath);
@@ -594,7 +588,7 @@ public class StorageService {
         } catch (IOException | RuntimeException e) {
             upload.abort(false);
             if (e instanceof IOException io) {
-                throw relativeError(io, relativePath);
+                throw RelativeErrors.relativeError(io, relativePath);
             }
             throw (RuntimeException) e;
         }
@@ -609,7 +603,7 @@ public class StorageService {
         if (segments(relativePath).isEmpty()) {
             throw new FileAlreadyExistsException(relativePath);
         }
-        relative(relativePath, () -> Files.createDirectory(resolve(folder, relativePath)));
+        RelativeErrors.relative(relativePath, () -> Files.createDirectory(resolve(folder, relativePath)));
     }
 
     /**
@@ -620,7 +614,7 @@ public class StorageService {
         if (segments(relativePath).isEmpty()) {
             throw new InvalidPathException(relativePath, "the folder's root cannot be deleted");
         }
-        relative(relativePath, () -> {
+        RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(relativePath);
@@ -630,7 +624,7 @@ public class StorageService {
                 if (locks.busy(path)) {
                     throw new FileBusyException(relativePath, "an upload is writing it or a file below it");
                 }
-                Usage removed = account.known ? measure(path) : null;
+                Usage removed = account.known ? DiskUsage.of(path) : null;
                 try {
                     if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                         try (Stream<Path> walk = Files.walk(path)) {
@@ -654,19 +648,9 @@ public class StorageService {
         });
     }
 
-    /** Bytes and files a path holds, as {@link #usage} counts them. */
-    private static Usage measure(Path path) throws IOException {
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (attrs.isRegularFile()) {
-            boolean temp = path.getFileName().toString().startsWith(TEMP_PREFIX);
-            return new Usage(attrs.size(), temp ? 0 : 1);
-        }
-        return attrs.isDirectory() ? walk(path) : new Usage(0, 0);
-    }
-
     /** Deletes a regular file only (FTP DELE). */
     public void deleteFile(FolderStorage folder, String relativePath) throws IOException {
-        Path path = relative(relativePath, () -> resolve(folder, relativePath));
+        Path path = RelativeErrors.relative(relativePath, () -> resolve(folder, relativePath));
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotAFileException(relativePath);
         }
@@ -675,7 +659,7 @@ public class StorageService {
 
     /** Deletes an empty directory only (FTP RMD). */
     public void deleteDirectory(FolderStorage folder, String relativePath) throws IOException {
-        Path path = relative(relativePath, () -> resolve(folder, relativePath));
+        Path path = RelativeErrors.relative(relativePath, () -> resolve(folder, relativePath));
         if (Files.exists(path) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotADirectoryException(relativePath);
         }
@@ -687,7 +671,7 @@ public class StorageService {
         if (segments(from).isEmpty() || segments(to).isEmpty()) {
             throw new InvalidPathException(from, "the folder's root cannot be renamed");
         }
-        relative(from, () -> {
+        RelativeErrors.relative(from, () -> {
             Path source = resolve(folder, from);
             Path target = resolve(folder, to);
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
@@ -732,29 +716,7 @@ public class StorageService {
         if (!Files.isDirectory(folder.root())) {
             return new Usage(0, 0);
         }
-        return walk(folder.root());
-    }
-
-    private static Usage walk(Path dir) throws IOException {
-        long[] totals = new long[2];
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    totals[0] += attrs.size();
-                    if (!file.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                        totals[1]++;
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return new Usage(totals[0], totals[1]);
+        return DiskUsage.walk(folder.root());
     }
 
     /**
@@ -803,52 +765,6 @@ public class StorageService {
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
-    }
-
-    /** A storage call whose errors name {@code relativePath}, not a path on the server's disk. */
-    private interface StorageCall<T> {
-        T call() throws IOException;
-    }
-
-    private static <T> T relative(String relativePath, StorageCall<T> call) throws IOException {
-        try {
-            return call.call();
-        } catch (FileSystemException e) {
-            throw relativeError(e, relativePath);
-        }
-    }
-
-    /** The same error with any absolute file name in it replaced by the folder-relative path. */
-    private static IOException relativeError(IOException e, String relativePath) {
-        if (!(e instanceof FileSystemException f) || !absolute(f.getFile()) && !absolute(f.getOtherFile())) {
-            return e;
-        }
-        String reason = f.getReason();
-        FileSystemException hidden;
-        if (f instanceof NoSuchFileException) {
-            hidden = new NoSuchFileException(relativePath, null, reason);
-        } else if (f instanceof FileAlreadyExistsException) {
-            hidden = new FileAlreadyExistsException(relativePath, null, reason);
-        } else if (f instanceof DirectoryNotEmptyException) {
-            hidden = new DirectoryNotEmptyException(relativePath);
-        } else if (f instanceof AccessDeniedException) {
-            hidden = new AccessDeniedException(relativePath, null, reason);
-        } else if (f instanceof NotDirectoryException) {
-            hidden = new NotDirectoryException(relativePath);
-        } else {
-            hidden = new FileSystemException(relativePath, null, reason);
-        }
-        log.debug("Storage error on {}: {}", relativePath, f.toString());
-        return hidden;
-    }
-
-    private static boolean absolute(String file) {
-        return file != null && file.startsWith("/");
-    }
-
-    /** An exception as one line for logs, without a stack trace. */
-    static String describe(Exception e) {
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** The path names a directory where a file is needed. */

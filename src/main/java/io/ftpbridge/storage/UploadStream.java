@@ -284,7 +284,7 @@ public final class UploadStream extends OutputStream {
         } catch (IOException | RuntimeException e) {
             storage.forgetUsage(folder);
             log.warn("Could not clean up aborted upload: folder={} path={} error={}", folder.name(), relativePath,
-                    StorageService.describe(e));
+                    RelativeErrors.describe(e));
         } finally {
             lock.close();
         }
@@ -304,7 +304,7 @@ public final class UploadStream extends OutputStream {
                 return;
             } catch (IOException | RuntimeException e) {
                 log.info("Broken-off upload not kept: folder={} path={} reason={}", folder.name(), relativePath,
-                        StorageService.describe(e));
+                        RelativeErrors.describe(e));
             }
         }
         try {
