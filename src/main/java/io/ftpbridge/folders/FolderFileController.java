@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -75,6 +76,17 @@ public class FolderFileController {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(listing);
         }
         Path file = storage.readableFile(folder, path);
+        FileSystemResource resource = new FileSystemResource(file);
+        String range = request.getHeader(HttpHeaders.RANGE);
+        if (range != null && !satisfiable(range, resource)) {
+            // Spring MVC would set 416 but still write the whole file as the body
+            log.info("REST download refused: user={} address={} folder={} path={} range={} (not satisfiable)",
+                    request.getRemoteUser(), request.getRemoteAddr(), name, path, range);
+            return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + entry.size())
+                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                    .build();
+        }
         downloads.increment();
         log.info("REST download: user={} address={} folder={} path={} size={} range={}", request.getRemoteUser(),
                 request.getRemoteAddr(), name, path, entry.size(), request.getHeader("Range"));
@@ -96,7 +108,17 @@ public class FolderFileController {
                 .eTag(etag)
                 .lastModified(entry.modified())
                 .cacheControl(CacheControl.noCache())
-                .body(new FileSystemResource(file));
+                .body(resource);
+    }
+
+    /** Whether Spring MVC can serve the Range header for this file (parsable, and within it). */
+    private static boolean satisfiable(String range, FileSystemResource resource) {
+        try {
+            HttpRange.toResourceRegions(HttpRange.parseRanges(range), resource);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @PutMapping(FILES_PATH)

@@ -12,11 +12,15 @@ import io.ftpbridge.web.PageResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,6 +48,7 @@ public class FolderService {
         }
         Folder folder = new Folder(request.name());
         apply(folder, request.description(), request.location(), request.quotaBytes(), request.quotaFiles());
+        checkSeparate(folder);
         folders.saveAndFlush(folder);
         FolderStorage created = toStorage(folder);
         try {
@@ -141,8 +146,10 @@ public class FolderService {
     }
 
     private FolderResponse saved(Folder folder) {
+        checkSeparate(folder);
         folder.touch();
         folders.saveAndFlush(folder);
+        storage.forgetUsage(toStorage(folder));
         try {
             storage.ensureExists(toStorage(folder));
         } catch (IOException e) {
@@ -150,6 +157,43 @@ public class FolderService {
         }
         log.info("Folder updated: name={}", folder.getName());
         return response(folder);
+    }
+
+    /**
+     * Refuses a storage directory that equals, contains or lies inside another folder's (after
+     * following symbolic links): two folders would share files and each other's quotas.
+     */
+    private void checkSeparate(Folder folder) {
+        Map<String, Path> others = new LinkedHashMap<>();
+        for (Folder other : folders.findAll()) {
+            if (!other.getName().equals(folder.getName())) {
+                others.put(other.getName(), toStorage(other).root());
+            }
+        }
+        String conflict = storage.overlap(toStorage(folder).root(), others);
+        if (conflict != null) {
+            throw new ConflictException("location", conflict);
+        }
+    }
+
+    /**
+     * At startup: removes the temporary files of uploads cut off by a crash (kill -9, power cut),
+     * which nothing else would ever remove; they count in usage until then.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    @Transactional(readOnly = true)
+    public void removeOrphanedUploads() {
+        int removed = 0;
+        for (Folder folder : folders.findAll()) {
+            try {
+                removed += storage.removeOrphanedUploads(toStorage(folder));
+            } catch (IOException | RuntimeException e) {
+                log.warn("Could not look for orphaned upload files: folder={} error={}", folder.getName(), e.toString());
+            }
+        }
+        if (removed > 0) {
+            log.info("Removed {} orphaned upload file(s) left by an earlier run", removed);
+        }
     }
 
     private Folder find(String name) {

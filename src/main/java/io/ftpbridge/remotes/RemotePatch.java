@@ -1,5 +1,6 @@
 package io.ftpbridge.remotes;
 
+import io.ftpbridge.web.NoControlCharacters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,10 +9,10 @@ import java.time.Duration;
 
 /** Body of {@code PATCH /remotes/{name}}: only the fields present change. */
 public record RemotePatch(
-        @Size(min = 1, max = 255) String host,
+        @Size(min = 1, max = 255) @NoControlCharacters String host,
         @Min(1) @Max(65535) Integer port,
-        @Size(min = 1, max = 255) String username,
-        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY) @Size(max = 1024) String password,
+        @Size(min = 1, max = 255) @NoControlCharacters String username,
+        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY) @Size(max = 1024) @NoControlCharacters String password,
         DataMode dataMode,
         RemoteTls tls,
         TransferType transferType,

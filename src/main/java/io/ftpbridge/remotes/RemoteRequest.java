@@ -1,6 +1,7 @@
 package io.ftpbridge.remotes;
 
 import io.ftpbridge.web.Names;
+import io.ftpbridge.web.NoControlCharacters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -15,11 +16,11 @@ import java.time.Duration;
  */
 public record RemoteRequest(
         @Schema(example = "partner") @NotBlank @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String name,
-        @Schema(example = "ftp.example.com") @NotBlank @Size(max = 255) String host,
+        @Schema(example = "ftp.example.com") @NotBlank @Size(max = 255) @NoControlCharacters String host,
         @Schema(example = "21", defaultValue = "21") @Min(1) @Max(65535) Integer port,
-        @Schema(example = "anonymous") @NotBlank @Size(max = 255) String username,
+        @Schema(example = "anonymous") @NotBlank @Size(max = 255) @NoControlCharacters String username,
         @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, description = "write-only; stored encrypted")
-        @Size(max = 1024) String password,
+        @Size(max = 1024) @NoControlCharacters String password,
         @Schema(defaultValue = "EPSV") DataMode dataMode,
         @Schema(defaultValue = "NONE") RemoteTls tls,
         @Schema(defaultValue = "BINARY") TransferType transferType,

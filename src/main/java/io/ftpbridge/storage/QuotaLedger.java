@@ -2,28 +2,40 @@ package io.ftpbridge.storage;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the uploads in progress in each folder have written, so that concurrent uploads see each
- * other against the quota: a walk of the folder sees neither the hidden temporary files of
- * replacing uploads nor bytes written after it.
+ * What each folder holds and has accepted, so that no interleaving of uploads, appends, resumes,
+ * renames and deletes can take it past its quota. A folder's {@link Account} is its lock: every
+ * change of its bytes (a reservation before a write, a commit, a delete) happens while holding it.
+ * Bytes are counted when accepted (reserved before they are written), not when they reach the
+ * disk, so bytes sitting in an upload's buffer or temporary file count as much as bytes on disk.
  */
 final class QuotaLedger {
 
-    /** One folder's uploads in progress. */
+    /** One folder's standing; guarded by itself. */
     static final class Account {
-        /** Bytes written minus bytes rolled back or freed by replaced files, since the service started. */
-        final AtomicLong netGrowth = new AtomicLong();
-        /** Bytes now sitting in temporary files of replacing uploads (invisible to a walk). */
-        final AtomicLong inTemporaryFiles = new AtomicLong();
-        /** New files being created (invisible to a walk until committed). */
-        final AtomicLong newFiles = new AtomicLong();
+        /** Bytes in the folder (regular files, and temporary files nobody writes) plus bytes accepted by uploads in progress. */
+        long bytes;
+        /** Regular files in the folder plus files being created by uploads in progress. */
+        long files;
+        /** Uploads (and job partials) in progress that reserve against this account. */
+        int active;
+        /** Bytes reserved by uploads in progress (a walk meanwhile counts them on top: too much, never too little). */
+        long pendingBytes;
+        /** Files being created by uploads in progress. */
+        long pendingNewFiles;
+        /** Whether bytes/files come from a walk of the folder; only kept for folders with a quota. */
+        boolean known;
     }
 
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
     Account account(String folder) {
         return accounts.computeIfAbsent(folder, f -> new Account());
+    }
+
+    /** Drops a deleted folder's account; a folder created later under the name starts afresh. */
+    void forget(String folder) {
+        accounts.remove(folder);
     }
 }

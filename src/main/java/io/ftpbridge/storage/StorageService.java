@@ -5,15 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,30 +33,37 @@ import org.springframework.stereotype.Service;
 /**
  * The one place that turns a folder-relative path into a real file, enforces quotas and opens
  * streams. FTP (through {@link UserFileSystem}) and REST both call it, so a path or quota rule
- * exists once.
+ * exists once. Errors name the folder-relative path, never where the folder lives on disk.
  */
 @Service
 public class StorageService {
 
-    /** Prefix of in-progress uploads; hidden from listings and usage. */
+    /** Prefix of in-progress uploads; hidden from listings and refused as a path, counted in usage. */
     static final String TEMP_PREFIX = ".ftpbridge-upload-";
 
-    /** A file a background job is still filling (see {@link #partialName}); hidden from listings. */
-    private static final Pattern PARTIAL = Pattern.compile("^\\..+\\.ftpbridge-[A-Za-z0-9]+\\.part$");
+    /**
+     * Partial files of transfer jobs of earlier versions, which kept them inside folders; still
+     * hidden from listings. Jobs now keep them in {@link #partialFile the partials directory}.
+     */
+    private static final Pattern LEGACY_PARTIAL = Pattern.compile("^\\..+\\.ftpbridge-[A-Za-z0-9]+\\.part$");
 
     private static final Logger log = LoggerFactory.getLogger(StorageService.class);
 
     private final Path root;
     private final List<Path> allowedRoots;
+    private final Path partials;
     private final QuotaLedger ledger = new QuotaLedger();
+    private final WriteLocks locks;
 
     public StorageService(StorageProperties properties) throws IOException {
         this.root = properties.root().toAbsolutePath().normalize();
         Files.createDirectories(root);
+        this.partials = properties.partials().toAbsolutePath().normalize();
         List<Path> roots = new ArrayList<>();
         roots.add(root);
         properties.allowedRoots().forEach(r -> roots.add(r.toAbsolutePath().normalize()));
         this.allowedRoots = List.copyOf(roots);
+        this.locks = new WriteLocks(properties.writeLockWait());
     }
 
     public Path storageRoot() {
@@ -84,22 +92,101 @@ public class StorageService {
         Path normalized = Path.of(location).normalize();
         // strictly below an allowed root: a root itself would hold other folders (or the data dir)
         if (allowedRoots.stream().noneMatch(r -> normalized.startsWith(r) && !normalized.equals(r))) {
-            throw new InvalidPathException(location, "location must lie below one of " + allowedRoots);
+            throw new InvalidPathException(location,
+                    "location must lie below the storage root or one of ftpbridge.storage.allowed-roots");
         }
         return normalized;
     }
 
     /**
-     * The name under which {@code owner} (e.g. a transfer job) fills a file before moving it into
-     * place: beside it, hidden from listings, still counted against the quota (it takes the space).
+     * Why {@code location} may not be a folder's storage, or null: it must neither equal, contain nor
+     * lie inside another folder's directory or the transfer jobs' partials, after following symbolic
+     * links (two folders sharing files would share and dodge each other's quotas).
+     *
+     * @param others the other folders' storage directories by folder name
+     */
+    public String overlap(Path location, Map<String, Path> others) {
+        Path candidate = realish(location);
+        Path staging = realish(partials);
+        if (candidate.startsWith(staging) || staging.startsWith(candidate)) {
+            return "location overlaps the directory of transfer jobs' partial files";
+        }
+        for (Map.Entry<String, Path> other : others.entrySet()) {
+            Path theirs = realish(other.getValue());
+            if (candidate.startsWith(theirs) || theirs.startsWith(candidate)) {
+                return "location overlaps the storage of folder '%s'".formatted(other.getKey());
+            }
+        }
+        return null;
+    }
+
+    /** A path with the symbolic links of its longest existing prefix resolved. */
+    private static Path realish(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
+    /**
+     * The name under which a transfer job fills a file on a remote server before renaming it into
+     * place (FTP servers have no better place for it).
      */
     public static String partialName(String fileName, String owner) {
         return "." + fileName + ".ftpbridge-" + owner + ".part";
     }
 
+    /**
+     * Where {@code owner} (a transfer job) keeps a file it is still downloading: under the partials
+     * directory, outside every folder, so no FTP or REST user can write or plant it.
+     */
+    public Path partialFile(String owner, String name) {
+        for (String part : List.of(owner, name)) {
+            if (!part.matches("[A-Za-z0-9._-]{1,128}") || part.startsWith(".")) {
+                throw new IllegalArgumentException("bad partial file name: " + part);
+            }
+        }
+        return partials.resolve(owner).resolve(name);
+    }
+
+    /** Deletes everything {@code owner} keeps in the partials directory. */
+    public void removePartials(String owner) throws IOException {
+        Path dir = partialFile(owner, "x").getParent();
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The directory under which transfer jobs keep their partial files. */
+    public Path partialsRoot() {
+        return partials;
+    }
+
     /** Creates a folder's storage directory if it is not there yet. */
     public void ensureExists(FolderStorage folder) throws IOException {
         Files.createDirectories(folder.root());
+    }
+
+    /** A folder's quota or location changed: its usage is walked again before the next quota decision. */
+    public void forgetUsage(FolderStorage folder) {
+        QuotaLedger.Account account = ledger.account(folder.name());
+        synchronized (account) {
+            account.known = false;
+        }
     }
 
     /**
@@ -172,33 +259,45 @@ public class StorageService {
     }
 
     public FileEntry stat(FolderStorage folder, String relativePath) throws IOException {
-        Path path = resolve(folder, relativePath);
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-        String name = path.getFileName() == null ? "" : path.getFileName().toString();
-        return toEntry(name, attrs);
+        return RelativeErrors.relative(relativePath, () -> {
+            Path path = resolve(folder, relativePath);
+            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+            String name = path.getFileName() == null ? "" : path.getFileName().toString();
+            return toEntry(name, attrs);
+        });
     }
 
+    /**
+     * A directory's entries. Temporary files of uploads are left out, and so are symbolic links
+     * that lead out of the folder (or nowhere): their size and time are none of the user's business.
+     */
     public List<FileEntry> list(FolderStorage folder, String relativePath) throws IOException {
-        Path dir = resolve(folder, relativePath);
-        if (!Files.isDirectory(dir)) {
-            throw Files.exists(dir) ? new NotADirectoryException(relativePath) : new NoSuchFileException(relativePath);
-        }
-        List<FileEntry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-            for (Path child : stream) {
-                String name = child.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX) || PARTIAL.matcher(name).matches()) {
-                    continue;
-                }
-                try {
-                    entries.add(toEntry(name, Files.readAttributes(child, BasicFileAttributes.class)));
-                } catch (NoSuchFileException raced) {
-                    // removed (or a dangling link) while listing: not part of the listing
+        return RelativeErrors.relative(relativePath, () -> {
+            Path dir = resolve(folder, relativePath);
+            if (!Files.isDirectory(dir)) {
+                throw Files.exists(dir) ? new NotADirectoryException(relativePath) : new NoSuchFileException(relativePath);
+            }
+            Path folderRoot = realRoot(folder);
+            List<FileEntry> entries = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+                for (Path child : stream) {
+                    String name = child.getFileName().toString();
+                    if (name.startsWith(TEMP_PREFIX) || LEGACY_PARTIAL.matcher(name).matches()) {
+                        continue;
+                    }
+                    try {
+                        if (Files.isSymbolicLink(child) && !child.toRealPath().startsWith(folderRoot)) {
+                            continue;
+                        }
+                        entries.add(toEntry(name, Files.readAttributes(child, BasicFileAttributes.class)));
+                    } catch (NoSuchFileException raced) {
+                        // removed (or a dangling link) while listing: not part of the listing
+                    }
                 }
             }
-        }
-        entries.sort(Comparator.comparing(FileEntry::name));
-        return entries;
+            entries.sort(Comparator.comparing(FileEntry::name));
+            return entries;
+        });
     }
 
     private static FileEntry toEntry(String name, BasicFileAttributes attrs) {
@@ -208,106 +307,252 @@ public class StorageService {
 
     /** Opens a regular file for reading from {@code offset}. */
     public InputStream openRead(FolderStorage folder, String relativePath, long offset) throws IOException {
-        Path path = resolve(folder, relativePath);
-        if (Files.isDirectory(path)) {
-            throw new NotAFileException(relativePath);
-        }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-        try {
-            if (offset > 0) {
-                channel.position(offset);
+        return RelativeErrors.relative(relativePath, () -> {
+            Path path = resolve(folder, relativePath);
+            if (Files.isDirectory(path)) {
+                throw new NotAFileException(relativePath);
             }
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        // large reads from disk; transfer loops then take their small chunks from memory
-        return new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+            try {
+                if (offset > 0) {
+                    channel.position(offset);
+                }
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            // large reads from disk; transfer loops then take their small chunks from memory
+            return new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
+        });
     }
 
     /**
-     * Starts an upload. The quota is checked now for the file count and while writing for the
-     * bytes; a write that would pass it throws {@link QuotaExceededException}.
+     * Starts an upload. The file quota is checked now; the byte quota on every write, which reserves
+     * its bytes first and throws {@link QuotaExceededException} when they do not fit. An append or
+     * resume waits for (up to {@code ftpbridge.storage.write-lock-wait}) and then holds its file until
+     * it ends; otherwise it is refused with {@link FileBusyException}.
      */
     public UploadStream beginUpload(FolderStorage folder, String relativePath, UploadMode mode, long offset)
             throws IOException {
-        if (segments(relativePath).isEmpty()) {
-            throw new InvalidPathException(relativePath, "an upload needs a file name");
-        }
-        Path target = resolve(folder, relativePath);
-        if (Files.isDirectory(target)) {
-            throw new NotAFileException(relativePath);
-        }
-        if (!Files.isDirectory(target.getParent())) {
-            throw new NoSuchFileException(relativePath, null, "parent directory does not exist");
-        }
-        boolean exists = Files.exists(target);
-        long existing = exists ? Files.size(target) : 0;
-        if (mode == UploadMode.RESUME && offset > existing) {
-            throw new RestartOffsetException(relativePath, offset, existing);
-        }
-        long limit = Long.MAX_VALUE;
-        QuotaLedger.Account account = null;
-        long baseline = 0;
-        boolean countedNewFile = false;
-        if (folder.quotaBytes() > 0 || folder.quotaFiles() > 0) {
-            account = ledger.account(folder.name());
-            baseline = account.netGrowth.get();
-            Usage usage = usage(folder);
-            if (folder.quotaFiles() > 0 && !exists) {
-                if (usage.files() + account.newFiles.incrementAndGet() > folder.quotaFiles()) {
-                    account.newFiles.decrementAndGet();
-                    throw new QuotaExceededException(folder.name(),
-                            "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
-                }
-                countedNewFile = true;
+        return RelativeErrors.relative(relativePath, () -> {
+            if (segments(relativePath).isEmpty()) {
+                throw new InvalidPathException(relativePath, "an upload needs a file name");
             }
-            if (folder.quotaBytes() > 0) {
-                long kept = switch (mode) {
-                    case REPLACE -> 0;
-                    case RESUME -> offset;
-                    case APPEND -> existing;
-                };
-                limit = folder.quotaBytes() - usage.bytes() - account.inTemporaryFiles.get() + existing - kept;
-                if (limit < 0) {
-                    if (countedNewFile) {
-                        account.newFiles.decrementAndGet();
-                    }
-                    throw new QuotaExceededException(folder.name(),
-                            "folder '%s' is over its quota of %d bytes".formatted(folder.name(), folder.quotaBytes()));
-                }
+            Path target = resolve(folder, relativePath);
+            if (Files.isDirectory(target)) {
+                throw new NotAFileException(relativePath);
             }
-        }
-        UploadStream.Quota quota = account == null ? null : new UploadStream.Quota(account, baseline, limit, countedNewFile);
-        if (mode == UploadMode.REPLACE) {
-            Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
-            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new UploadStream(folder, relativePath, target, temp, channel, existing, exists, quota);
-        }
-        FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (!Files.isDirectory(target.getParent())) {
+                throw new NoSuchFileException(relativePath, null, "parent directory does not exist");
+            }
+            if (mode == UploadMode.REPLACE) {
+                Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
+                return open(folder, relativePath, UploadStream.Kind.REPLACE, target, temp, mode, 0,
+                        locks.acquire(temp, relativePath));
+            }
+            return open(folder, relativePath, UploadStream.Kind.IN_PLACE, target, null, mode, offset,
+                    locks.acquire(target, relativePath));
+        });
+    }
+
+    /**
+     * Starts (or resumes at {@code offset}) a transfer job's partial file, from {@link #partialFile}.
+     * Its bytes count against the folder's quota while they are written, so a download too large for
+     * the folder fails early; they are counted for good when {@link #placeStaged} moves the file in.
+     */
+    public UploadStream beginStaged(FolderStorage folder, String relativeTarget, Path partial, long offset)
+            throws IOException {
+        Path staged = checkStaged(partial);
+        Files.createDirectories(staged.getParent());
+        return open(folder, relativeTarget, UploadStream.Kind.STAGED, staged, null, UploadMode.RESUME, offset,
+                locks.acquire(staged, relativeTarget));
+    }
+
+    private UploadStream open(FolderStorage folder, String relativePath, UploadStream.Kind kind, Path target, Path temp,
+                              UploadMode mode, long offset, WriteLocks.Held lock) throws IOException {
+        QuotaLedger.Account account = limited(folder) ? ledger.account(folder.name()) : null;
+        FileChannel channel = null;
+        boolean opened = false;
         try {
-            if (mode == UploadMode.RESUME) {
-                channel.position(offset);
-            } else {
-                channel.position(channel.size());
+            synchronized (account != null ? account : lock) {
+                boolean exists = Files.exists(target);
+                long existing = exists ? Files.size(target) : 0;
+                if (mode == UploadMode.RESUME && offset > existing) {
+                    throw new RestartOffsetException(relativePath, offset, existing);
+                }
+                long credit = kind == UploadStream.Kind.STAGED ? 0 : switch (mode) {
+                    case REPLACE -> existing;
+                    case RESUME -> existing - offset;
+                    case APPEND -> 0;
+                };
+                long kept = kind == UploadStream.Kind.STAGED ? offset : 0;
+                boolean newFile = !exists && kind != UploadStream.Kind.STAGED;
+                if (account != null) {
+                    refresh(account, folder);
+                    if (folder.quotaFiles() > 0 && newFile && account.files + 1 > folder.quotaFiles()) {
+                        throw new QuotaExceededException(folder.name(),
+                                "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+                    }
+                    if (folder.quotaBytes() > 0 && account.bytes + kept - credit > folder.quotaBytes()) {
+                        throw new QuotaExceededException(folder.name(),
+                                "folder '%s' is over its quota of %d bytes".formatted(folder.name(), folder.quotaBytes()));
+                    }
+                }
+                if (kind == UploadStream.Kind.REPLACE) {
+                    channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    markInUse(channel);
+                } else {
+                    channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    channel.position(mode == UploadMode.APPEND ? channel.size() : offset);
+                }
+                if (account != null) {
+                    account.bytes += kept;
+                    account.files += newFile ? 1 : 0;
+                    pending(account, kept, newFile ? 1 : 0);
+                    account.active++;
+                }
+                opened = true;
+                return new UploadStream(this, folder, relativePath, kind, target, temp, channel, existing, exists, account,
+                        credit, kept, newFile, lock);
             }
-        } catch (IOException e) {
-            channel.close();
-            throw e;
+        } finally {
+            if (!opened) {
+                if (channel != null) {
+                    channel.close();
+                }
+                if (temp != null) {
+                    Files.deleteIfExists(temp);
+                }
+                lock.close();
+            }
         }
-        return new UploadStream(folder, relativePath, target, null, channel, existing, exists, quota);
+    }
+
+    /**
+     * Moves a finished partial file (see {@link #beginStaged}) over {@code relativeTarget}, if the
+     * folder's quota has room for it in place of what it replaces; else {@link QuotaExceededException}
+     * and the partial stays where it was. Atomic on one file system; across file systems the file is
+     * copied beside the target first and then moved over it atomically.
+     */
+    public void placeStaged(FolderStorage folder, Path partial, String relativeTarget) throws IOException {
+        Path staged = checkStaged(partial);
+        RelativeErrors.relative(relativeTarget, () -> {
+            if (segments(relativeTarget).isEmpty()) {
+                throw new InvalidPathException(relativeTarget, "a file needs a name");
+            }
+            Path target = resolve(folder, relativeTarget);
+            if (Files.isDirectory(target)) {
+                throw new NotAFileException(relativeTarget);
+            }
+            if (!Files.isDirectory(target.getParent())) {
+                throw new NoSuchFileException(relativeTarget, null, "parent directory does not exist");
+            }
+            try (WriteLocks.Held held = locks.acquire(target, relativeTarget)) {
+                QuotaLedger.Account account = ledger.account(folder.name());
+                synchronized (account) {
+                    boolean limited = limited(folder);
+                    if (limited) {
+                        refresh(account, folder);
+                    }
+                    boolean replacesFile = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+                    long old = replacesFile ? Files.size(target) : 0;
+                    long size = Files.size(staged);
+                    if (limited && folder.quotaBytes() > 0 && account.bytes - old + size > folder.quotaBytes()) {
+                        throw new QuotaExceededException(folder.name(), "'%s' (%d bytes) exceeds the quota of folder '%s'"
+                                .formatted(relativeTarget, size, folder.name()));
+                    }
+                    if (limited && folder.quotaFiles() > 0 && !replacesFile && account.files + 1 > folder.quotaFiles()) {
+                        throw new QuotaExceededException(folder.name(),
+                                "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+                    }
+                    moveInto(staged, target, relativeTarget);
+                    if (account.known) {
+                        account.bytes += size - old;
+                        account.files += replacesFile ? 0 : 1;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    private void moveInto(Path source, Path target, String relativeTarget) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
+            try (WriteLocks.Held marker = locks.acquire(temp, relativeTarget)) {
+                try {
+                    Files.copy(source, temp);
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(temp);
+                    throw e;
+                }
+            }
+            Files.delete(source);
+        }
+    }
+
+    private Path checkStaged(Path partial) {
+        Path staged = partial.toAbsolutePath().normalize();
+        if (!staged.startsWith(partials) || staged.equals(partials)) {
+            throw new IllegalArgumentException("not a partial file: " + partial);
+        }
+        return staged;
+    }
+
+    /** Whether a folder has a quota, so that its uploads reserve in the ledger. */
+    private static boolean limited(FolderStorage folder) {
+        return folder.quotaBytes() > 0 || folder.quotaFiles() > 0;
+    }
+
+    /**
+     * Brings an account up to date with the disk: whenever no upload is in progress (then the walk
+     * is exact), and after a change that made it unknown (then uploads in progress are counted on top
+     * of what the walk saw of them: too much rather than too little).
+     */
+    private void refresh(QuotaLedger.Account account, FolderStorage folder) throws IOException {
+        if (account.known && account.active > 0) {
+            return;
+        }
+        Usage usage = usage(folder);
+        account.bytes = usage.bytes() + account.pendingBytes;
+        account.files = usage.files() + account.pendingNewFiles;
+        account.known = true;
+    }
+
+    /** Records reservations of uploads in progress; caller holds the account. */
+    static void pending(QuotaLedger.Account account, long bytes, long newFiles) {
+        account.pendingBytes += bytes;
+        account.pendingNewFiles += newFiles;
+    }
+
+    WriteLocks.Held lockForWrite(Path target, String relativePath) throws IOException {
+        return locks.acquire(target, relativePath);
+    }
+
+    /** Takes an advisory lock on a temporary file, so another instance's cleanup sees it is in use. */
+    private static void markInUse(FileChannel channel) {
+        try {
+            channel.tryLock();
+        } catch (IOException | OverlappingFileLockException | UnsupportedOperationException e) {
+            // no advisory locks here: the in-process registry still protects it from this instance
+        }
     }
 
     /** A regular file to be read whole or in ranges (REST downloads); a directory is refused. */
     public Path readableFile(FolderStorage folder, String relativePath) throws IOException {
-        Path path = resolve(folder, relativePath);
-        if (Files.isDirectory(path)) {
-            throw new NotAFileException(relativePath);
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(relativePath);
-        }
-        return path;
+        return RelativeErrors.relative(relativePath, () -> {
+            Path path = resolve(folder, relativePath);
+            if (Files.isDirectory(path)) {
+                throw new NotAFileException(relativePath);
+            }
+            if (!Files.isRegularFile(path)) {
+                throw new NoSuchFileException(relativePath);
+            }
+            return path;
+        });
     }
 
     /**
@@ -351,7 +596,10 @@ public class StorageService {
             upload.commit();
         } catch (IOException | RuntimeException e) {
             upload.abort(false);
-            throw e;
+            if (e instanceof IOException io) {
+                throw RelativeErrors.relativeError(io, relativePath);
+            }
+            throw (RuntimeException) e;
         }
         return new StoredFile(stat(folder, relativePath), created, upload.written());
     }
@@ -364,33 +612,54 @@ public class StorageService {
         if (segments(relativePath).isEmpty()) {
             throw new FileAlreadyExistsException(relativePath);
         }
-        Path dir = resolve(folder, relativePath);
-        Files.createDirectory(dir);
+        RelativeErrors.relative(relativePath, () -> Files.createDirectory(resolve(folder, relativePath)));
     }
 
-    /** Deletes a file, or a directory (its content too only when {@code recursive}). */
+    /**
+     * Deletes a file, or a directory (its content too only when {@code recursive}). Refused with
+     * {@link FileBusyException} while an upload writes the file or a file below the directory.
+     */
     public void delete(FolderStorage folder, String relativePath, boolean recursive) throws IOException {
         if (segments(relativePath).isEmpty()) {
             throw new InvalidPathException(relativePath, "the folder's root cannot be deleted");
         }
-        Path path = resolve(folder, relativePath);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NoSuchFileException(relativePath);
-        }
-        if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
+        RelativeErrors.relative(relativePath, () -> {
+            Path path = resolve(folder, relativePath);
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(relativePath);
+            }
+            QuotaLedger.Account account = ledger.account(folder.name());
+            synchronized (account) {
+                if (locks.busy(path)) {
+                    throw new FileBusyException(relativePath, "an upload is writing it or a file below it");
+                }
+                Usage removed = account.known ? DiskUsage.of(path) : null;
+                try {
+                    if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                        try (Stream<Path> walk = Files.walk(path)) {
+                            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                                Files.delete(p);
+                            }
+                        }
+                    } else {
+                        Files.delete(path);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    account.known = false; // part of it may be gone: walk again before the next quota decision
+                    throw e;
+                }
+                if (removed != null) {
+                    account.bytes -= removed.bytes();
+                    account.files -= removed.files();
                 }
             }
-        } else {
-            Files.delete(path);
-        }
+            return null;
+        });
     }
 
     /** Deletes a regular file only (FTP DELE). */
     public void deleteFile(FolderStorage folder, String relativePath) throws IOException {
-        Path path = resolve(folder, relativePath);
+        Path path = RelativeErrors.relative(relativePath, () -> resolve(folder, relativePath));
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotAFileException(relativePath);
         }
@@ -399,14 +668,14 @@ public class StorageService {
 
     /** Deletes an empty directory only (FTP RMD). */
     public void deleteDirectory(FolderStorage folder, String relativePath) throws IOException {
-        Path path = resolve(folder, relativePath);
+        Path path = RelativeErrors.relative(relativePath, () -> resolve(folder, relativePath));
         if (Files.exists(path) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotADirectoryException(relativePath);
         }
         delete(folder, relativePath, false);
     }
 
-    /** Renames within one folder; the target must not exist. */
+    /** Renames within one folder; the target must not exist, and no upload may be writing the source. */
     public void rename(FolderStorage folder, String from, String to) throws IOException {
         rename(folder, from, to, false);
     }
@@ -419,31 +688,41 @@ public class StorageService {
         if (segments(from).isEmpty() || segments(to).isEmpty()) {
             throw new InvalidPathException(from, "the folder's root cannot be renamed");
         }
-        Path source = resolve(folder, from);
-        Path target = resolve(folder, to);
-        if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-            throw new NoSuchFileException(from);
-        }
-        if (target.startsWith(source) && !target.equals(source)) {
-            throw new InvalidPathException(to, "a directory cannot be moved into itself");
-        }
-        long replaced = -1;
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            boolean replaceable = replaceFile && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
-            if (!replaceable) {
-                throw new FileAlreadyExistsException(to);
+        RelativeErrors.relative(from, () -> {
+            Path source = resolve(folder, from);
+            Path target = resolve(folder, to);
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFileException(from);
             }
-            if (source.equals(target)) {
-                return;
+            if (target.startsWith(source) && !target.equals(source)) {
+                throw new InvalidPathException(to, "a directory cannot be moved into itself");
             }
-            replaced = Files.size(target);
-        }
-        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-        if (replaced >= 0 && (folder.quotaBytes() > 0 || folder.quotaFiles() > 0)) {
-            // the replaced file's bytes are free again for uploads already under way
-            ledger.account(folder.name()).netGrowth.addAndGet(-replaced);
-        }
+            QuotaLedger.Account account = ledger.account(folder.name());
+            synchronized (account) {
+                if (locks.busy(source) || locks.busy(target)) {
+                    throw new FileBusyException(locks.busy(source) ? from : to, "an upload is writing it or a file below it");
+                }
+                long replaced = -1;
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    boolean replaceable = replaceFile && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
+                    if (!replaceable) {
+                        throw new FileAlreadyExistsException(to);
+                    }
+                    if (source.equals(target)) {
+                        return null;
+                    }
+                    replaced = Files.size(target);
+                }
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+                if (replaced >= 0 && account.known) {
+                    // the replaced file leaves the folder: its bytes and its count are free again
+                    account.bytes -= replaced;
+                    account.files -= 1;
+                }
+            }
+            return null;
+        });
     }
 
     /** Sets a file's or directory's modification time (FTP MFMT, SITE UTIME, two-argument MDTM). */
@@ -480,30 +759,67 @@ public class StorageService {
                 Files.delete(p);
             }
         }
+        ledger.forget(folder.name());
     }
 
-    /** Walks the folder and counts its regular files and their bytes. */
+    /**
+     * Walks the folder and counts its regular files and their bytes. Temporary files of uploads
+     * count with their bytes (they take the space; after a crash until they are cleaned) but not as
+     * files.
+     */
     public Usage usage(FolderStorage folder) throws IOException {
         if (!Files.isDirectory(folder.root())) {
             return new Usage(0, 0);
         }
-        long[] totals = new long[2];
-        Files.walkFileTree(folder.root(), new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                    totals[0] += attrs.size();
-                    totals[1]++;
-                }
-                return FileVisitResult.CONTINUE;
-            }
+        return DiskUsage.walk(folder.root());
+    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                return FileVisitResult.CONTINUE;
+    /**
+     * Removes the temporary files of uploads that no process is writing any more (left by a kill
+     * or a power cut), one log line each; returns how many.
+     */
+    public int removeOrphanedUploads(FolderStorage folder) throws IOException {
+        if (!Files.isDirectory(folder.root())) {
+            return 0;
+        }
+        Path folderRoot = folder.root();
+        List<Path> temps;
+        try (Stream<Path> walk = Files.walk(folderRoot)) {
+            temps = walk.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX))
+                    .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        int removed = 0;
+        for (Path temp : temps) {
+            if (locks.busy(temp) || writtenElsewhere(temp)) {
+                continue;
             }
-        });
-        return new Usage(totals[0], totals[1]);
+            long size = Files.size(temp);
+            if (Files.deleteIfExists(temp)) {
+                removed++;
+                log.info("Removed orphaned upload file: folder={} path={} bytes={}", folder.name(),
+                        folderRoot.relativize(temp), size);
+            }
+        }
+        if (removed > 0) {
+            forgetUsage(folder);
+        }
+        return removed;
+    }
+
+    /** Whether another process (an instance sharing this storage) holds the file's advisory lock. */
+    private static boolean writtenElsewhere(Path temp) {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** The path names a directory where a file is needed. */

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -16,95 +17,85 @@ import org.slf4j.LoggerFactory;
  * (a replacing upload is moved into place atomically); {@link #abort(boolean)} either keeps what
  * arrived (so an FTP client can resume with REST) or rolls the file back to what it was.
  * Closing without either commits.
+ *
+ * <p>Every {@link #write(byte[], int, int)} first reserves its bytes in the folder's
+ * {@link QuotaLedger} and throws {@link QuotaExceededException} when they do not fit, so callers
+ * may write chunks of any size; the quota is exact to the byte. Appends and resumes hold their
+ * file (see {@link WriteLocks}) until they end, so a success means every byte is in the file.
  */
 public final class UploadStream extends OutputStream {
 
     private static final Logger log = LoggerFactory.getLogger(UploadStream.class);
 
+    /** Where the bytes go. */
+    enum Kind {
+        /** Into a hidden temporary file beside the target, moved over it at commit. */
+        REPLACE,
+        /** Into the target itself (append, or resume at an offset), truncated at the end at commit. */
+        IN_PLACE,
+        /** Into a transfer job's partial file outside the folder; placed later by {@link StorageService#placeStaged}. */
+        STAGED
+    }
+
+    private final StorageService storage;
     private final FolderStorage folder;
     private final String relativePath;
+    private final Kind kind;
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
     private final long originalLength;
     private final boolean existed;
-    private final Quota quota;
+    /** The folder's account; null when the folder has no quota (nothing is reserved). */
+    private final QuotaLedger.Account account;
+    /** Bytes of the current content this upload will drop (a replaced file, the tail after a resume offset). */
+    private final long credit;
+    private final boolean newFile;
+    private final WriteLocks.Held lock;
     /** Gathers the small writes transfer loops make (MINA's are 8 KiB) into large disk writes. */
     private final ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
     private long written;
+    /** Bytes reserved in the ledger for this upload (written, plus a staged file's kept offset). */
+    private long charged;
     private boolean finished;
+    /** Whether this upload has left the ledger (exactly once, however it ended). */
+    private boolean settled;
     /** Set once a write passed the quota: closing then rolls back instead of committing. */
     private boolean quotaExceeded;
 
-    UploadStream(FolderStorage folder, String relativePath, Path target, Path temp, FileChannel channel,
-                 long originalLength, boolean existed, Quota quota) {
+    UploadStream(StorageService storage, FolderStorage folder, String relativePath, Kind kind, Path target, Path temp,
+                 FileChannel channel, long originalLength, boolean existed, QuotaLedger.Account account, long credit,
+                 long charged, boolean newFile, WriteLocks.Held lock) {
+        this.storage = storage;
         this.folder = folder;
         this.relativePath = relativePath;
+        this.kind = kind;
         this.target = target;
         this.temp = temp;
         this.channel = channel;
         this.originalLength = originalLength;
         this.existed = existed;
-        this.quota = quota;
+        this.account = account;
+        this.credit = credit;
+        this.charged = charged;
+        this.newFile = newFile;
+        this.lock = lock;
     }
 
-    /**
-     * The quota an upload into a limited folder answers to.
-     *
-     * @param baseline the folder's net growth when the upload began (others' later writes count against it)
-     * @param limit    bytes this upload may write if nothing else were written meanwhile
-     * @param newFile  whether it creates a file (counted against the file quota until it ends)
-     */
-    record Quota(QuotaLedger.Account account, long baseline, long limit, boolean newFile) {
-    }
-
-    /** Bytes this upload may still write, given what concurrent uploads wrote since it began. */
-    private long room() {
-        if (quota.limit() == Long.MAX_VALUE) {
-            return Long.MAX_VALUE;
-        }
-        long othersGrowth = quota.account().netGrowth.get() - quota.baseline() - written;
-        return quota.limit() - written - othersGrowth;
-    }
-
-    private void reserve(int len) throws QuotaExceededException {
-        if (quota == null) {
+    /** Reserves {@code len} bytes in the ledger before they are written. */
+    private void reserve(long len) throws QuotaExceededException {
+        if (account == null || len == 0) {
             return;
         }
-        while (true) {
-            long growth = quota.account().netGrowth.get();
-            long room = quota.limit() == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : quota.limit() - written - (growth - quota.baseline() - written);
-            if (len > room) {
+        synchronized (account) {
+            if (folder.quotaBytes() > 0 && account.bytes + len - credit > folder.quotaBytes()) {
                 quotaExceeded = true;
                 throw new QuotaExceededException(folder.name(),
                         "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
             }
-            if (quota.account().netGrowth.compareAndSet(growth, growth + len)) {
-                break;
-            }
-        }
-        if (temp != null) {
-            quota.account().inTemporaryFiles.addAndGet(len);
-        }
-    }
-
-    /** Takes this upload out of the ledger once it has ended, kept or rolled back. */
-    private void settle(boolean kept) {
-        if (quota == null) {
-            return;
-        }
-        QuotaLedger.Account account = quota.account();
-        if (temp != null) {
-            account.inTemporaryFiles.addAndGet(-written);
-        }
-        if (!kept) {
-            account.netGrowth.addAndGet(-written);
-        } else if (temp != null && existed) {
-            account.netGrowth.addAndGet(-originalLength); // the replaced file's bytes are free again
-        }
-        if (quota.newFile()) {
-            account.newFiles.decrementAndGet();
+            account.bytes += len;
+            charged += len;
+            StorageService.pending(account, len, 0);
         }
     }
 
@@ -115,9 +106,14 @@ public final class UploadStream extends OutputStream {
 
     /** Refuses now, before any byte arrives, an upload announced to be larger than the quota allows. */
     public void expect(long bytes) throws QuotaExceededException {
-        if (quota != null && bytes > room()) {
-            throw new QuotaExceededException(folder.name(),
-                    "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
+        if (account == null || folder.quotaBytes() <= 0) {
+            return;
+        }
+        synchronized (account) {
+            if (account.bytes + bytes - credit > folder.quotaBytes()) {
+                throw new QuotaExceededException(folder.name(),
+                        "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
+            }
         }
     }
 
@@ -128,6 +124,9 @@ public final class UploadStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            throw new IOException(relativePath + ": upload already ended");
+        }
         reserve(len);
         if (len >= buffer.capacity()) {
             flushBuffer();
@@ -160,18 +159,108 @@ public final class UploadStream extends OutputStream {
         }
         try {
             flushBuffer();
-            if (temp == null) {
+            if (kind != Kind.REPLACE) {
                 channel.truncate(channel.position());
             }
             channel.close();
-            if (temp != null) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (kind == Kind.REPLACE) {
+                moveIntoPlace();
+            } else {
+                settleInPlace();
             }
             finished = true;
-            settle(true);
+        } catch (QuotaExceededException e) {
+            quotaExceeded = true;
+            abort(false);
+            throw e;
         } catch (IOException | RuntimeException e) {
             abort(false);
             throw e;
+        } finally {
+            if (finished) {
+                lock.close();
+            }
+        }
+    }
+
+    /** Moves a replacing upload's temporary file over its target, checking the quota against what it replaces now. */
+    private void moveIntoPlace() throws IOException {
+        try (WriteLocks.Held targetLock = storage.lockForWrite(target, relativePath)) {
+            Object guard = account != null ? account : this;
+            synchronized (guard) {
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new StorageService.NotAFileException(relativePath);
+                }
+                boolean replacesFile = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+                long old = replacesFile ? Files.size(target) : 0;
+                long filesDelta = (replacesFile ? 0 : 1) - (newFile ? 1 : 0);
+                if (account != null) {
+                    if (folder.quotaBytes() > 0 && account.bytes - old > folder.quotaBytes()) {
+                        throw new QuotaExceededException(folder.name(),
+                                "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
+                    }
+                    if (folder.quotaFiles() > 0 && filesDelta > 0 && account.files + filesDelta > folder.quotaFiles()) {
+                        throw new QuotaExceededException(folder.name(),
+                                "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
+                    }
+                }
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                settled = true;
+                if (account != null) {
+                    account.bytes -= old;
+                    account.files += filesDelta;
+                    StorageService.pending(account, -charged, newFile ? -1 : 0);
+                    account.active--;
+                }
+            }
+        }
+    }
+
+    /** Takes an in-place or staged upload out of the ledger; the file on disk is final. */
+    private void settleInPlace() {
+        if (account == null) {
+            return;
+        }
+        synchronized (account) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            if (kind == Kind.STAGED) {
+                account.bytes -= charged; // a partial outside the folder: counted again when placed
+            } else {
+                try {
+                    boolean exists = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
+                    long now = exists ? Files.size(target) : 0;
+                    account.bytes += (now - originalLength) - charged;
+                    if (newFile && !exists) {
+                        account.files--;
+                    }
+                } catch (IOException e) {
+                    account.known = false;
+                }
+            }
+            StorageService.pending(account, -charged, newFile ? -1 : 0);
+            account.active--;
+        }
+    }
+
+    /** Takes a replacing upload that was not moved into place out of the ledger. */
+    private void settleDropped() {
+        if (account == null) {
+            return;
+        }
+        synchronized (account) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+            account.bytes -= charged;
+            if (newFile) {
+                account.files--;
+            }
+            StorageService.pending(account, -charged, newFile ? -1 : 0);
+            account.active--;
         }
     }
 
@@ -186,25 +275,56 @@ public final class UploadStream extends OutputStream {
             return;
         }
         finished = true;
-        settle(keepPartial);
+        try {
+            if (kind == Kind.REPLACE) {
+                abortReplace(keepPartial && !quotaExceeded);
+            } else {
+                abortInPlace(keepPartial && !quotaExceeded);
+            }
+        } catch (IOException | RuntimeException e) {
+            storage.forgetUsage(folder);
+            log.warn("Could not clean up aborted upload: folder={} path={} error={}", folder.name(), relativePath,
+                    RelativeErrors.describe(e));
+        } finally {
+            lock.close();
+        }
+    }
+
+    private void abortReplace(boolean keepPartial) throws IOException {
+        try {
+            if (keepPartial) {
+                flushBuffer();
+            }
+        } finally {
+            channel.close();
+        }
+        if (keepPartial) {
+            try {
+                moveIntoPlace();
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.info("Broken-off upload not kept: folder={} path={} reason={}", folder.name(), relativePath,
+                        RelativeErrors.describe(e));
+            }
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } finally {
+            settleDropped();
+        }
+    }
+
+    private void abortInPlace(boolean keepPartial) throws IOException {
         try {
             try {
                 if (keepPartial) {
                     flushBuffer();
-                    if (temp == null) {
-                        channel.truncate(channel.position());
-                    }
+                    channel.truncate(channel.position());
                 }
             } finally {
                 channel.close();
             }
-            if (temp != null) {
-                if (keepPartial) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } else {
-                    Files.deleteIfExists(temp);
-                }
-            } else if (!keepPartial) {
+            if (!keepPartial) {
                 if (existed) {
                     try (FileChannel rollback = FileChannel.open(target, StandardOpenOption.WRITE)) {
                         rollback.truncate(originalLength);
@@ -213,15 +333,8 @@ public final class UploadStream extends OutputStream {
                     Files.deleteIfExists(target);
                 }
             }
-        } catch (IOException e) {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // reported below
-                }
-            }
-            log.warn("Could not clean up aborted upload: folder={} path={} error={}", folder.name(), relativePath, e.toString());
+        } finally {
+            settleInPlace();
         }
     }
 

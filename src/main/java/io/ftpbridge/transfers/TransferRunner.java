@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -179,6 +180,13 @@ class TransferRunner {
     private void finish(JobRun run, String owner, JobState state, String error) {
         long id = run.id();
         if (jobs.finish(id, owner, state, error, run.progress().bytesDone())) {
+            if (state != JobState.FAILED) { // a failed job keeps what arrived, so that a retry resumes from it
+                try {
+                    storage.removePartials(partialOwner(id));
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Could not remove partial files: id={} error={}", id, e.toString());
+                }
+            }
             log.info("Transfer job finished: id={} state={} bytes={} error={}", id, state, run.progress().bytesDone(), error);
         }
     }
@@ -201,14 +209,25 @@ class TransferRunner {
 
     /** Deletes a download's partial file (a cancel, or a file that failed for good). */
     private void removePartial(TransferJob job, TransferFile file) {
-        String partial = partialName(file.localPath(), job.id());
+        Path partial = partialFile(job, file);
         try {
-            storage.delete(folders.storageOf(job.folder()), partial, false);
-        } catch (NoSuchFileException absent) {
-            // nothing was written for this file
+            Files.deleteIfExists(partial);
         } catch (IOException | RuntimeException e) {
-            log.warn("Could not remove partial file: id={} folder={} path={} error={}", job.id(), job.folder(), partial, e.toString());
+            log.warn("Could not remove partial file: id={} folder={} path={} error={}", job.id(), job.folder(),
+                    file.localPath(), e.toString());
         }
+    }
+
+    /**
+     * Where a download keeps a file until it is complete and verified: in the partials directory,
+     * outside every folder, so no FTP or REST user can plant or change its bytes.
+     */
+    private Path partialFile(TransferJob job, TransferFile file) {
+        return storage.partialFile(partialOwner(job.id()), file.seq() + ".part");
+    }
+
+    private static String partialOwner(long jobId) {
+        return "job" + jobId;
     }
 
     /** After a cancelled upload: one more connection to delete the temporary files on the server. */
@@ -323,9 +342,9 @@ class TransferRunner {
     private void download(JobRun run, TransferJob job, FTPClient client, FolderStorage folder, TransferFile file,
                           boolean binary, ChecksumVerifier checksums, TranscriptRecorder transcript)
             throws IOException, FileFailure, JobRun.HaltedException {
-        String partial = partialName(file.localPath(), job.id());
+        Path partial = partialFile(job, file);
         FileEntry target = statOrNull(folder, file.localPath());
-        FileEntry part = statOrNull(folder, partial);
+        Long part = Files.isRegularFile(partial) ? Files.size(partial) : null;
         if (target != null && !job.append() && part == null && file.state() == FileState.PENDING) {
             if (job.overwrite() == Overwrite.SKIP) {
                 skip(run, job, file, transcript, "exists in the folder");
@@ -340,14 +359,14 @@ class TransferRunner {
             size = file.size();
         }
         ensureParents(folder, file.localPath());
-        long offset = binary && part != null ? part.size() : 0;
+        long offset = binary && part != null ? part : 0;
         if (size >= 0 && offset > size) {
             offset = 0;
         }
         jobs.updateFile(job.id(), file.seq(), FileState.RUNNING, size, 0, offset, null);
         run.progress().add(offset - file.bytesDone());
         if (offset == 0 || size < 0 || offset < size) {
-            UploadStream out = storage.beginUpload(folder, partial, UploadMode.RESUME, offset);
+            UploadStream out = storage.beginStaged(folder, file.localPath(), partial, offset);
             boolean complete = false;
             try {
                 if (offset > 0) {
@@ -374,18 +393,18 @@ class TransferRunner {
                 }
             }
         }
-        long got = storage.stat(folder, partial).size();
+        long got = Files.size(partial);
         if (job.verify() && binary) {
             if (size >= 0 && got != size) {
-                storage.delete(folder, partial, false);
+                Files.delete(partial);
                 throw new FileFailure("size mismatch: remote %d bytes, received %d".formatted(size, got));
             }
             ChecksumVerifier.RemoteChecksum remote = checksums.remoteChecksum(file.remotePath());
             if (remote != null) {
-                String local = ChecksumVerifier.localChecksum(remote.algorithm(), () -> storage.openRead(folder, partial, 0));
+                String local = ChecksumVerifier.localChecksum(remote.algorithm(), () -> Files.newInputStream(partial));
                 transcript.note("verify %s %s remote=%s local=%s".formatted(file.remotePath(), remote.algorithm(), remote.hex(), local));
                 if (!local.equals(remote.hex())) {
-                    storage.delete(folder, partial, false);
+                    Files.delete(partial);
                     throw new FileFailure("%s mismatch: remote %s, local %s".formatted(remote.algorithm(), remote.hex(), local));
                 }
             }
@@ -393,10 +412,7 @@ class TransferRunner {
         if (job.append()) {
             appendLocal(folder, partial, file.localPath());
         } else {
-            if (statOrNull(folder, file.localPath()) != null) {
-                storage.delete(folder, file.localPath(), false);
-            }
-            storage.rename(folder, partial, file.localPath());
+            storage.placeStaged(folder, partial, file.localPath()); // replaces the file atomically
         }
         jobs.updateFile(job.id(), file.seq(), FileState.DONE, got, 0, got, null);
         run.progress().fileFinished();
@@ -404,10 +420,10 @@ class TransferRunner {
                 file.remotePath(), job.folder(), file.localPath(), got);
     }
 
-    private void appendLocal(FolderStorage folder, String partial, String target) throws IOException {
+    private void appendLocal(FolderStorage folder, Path partial, String target) throws IOException {
         UploadStream out = storage.beginUpload(folder, target, UploadMode.APPEND, 0);
         boolean complete = false;
-        try (InputStream in = storage.openRead(folder, partial, 0)) {
+        try (InputStream in = Files.newInputStream(partial)) {
             in.transferTo(out);
             out.commit();
             complete = true;
@@ -416,7 +432,7 @@ class TransferRunner {
                 out.abort(false);
             }
         }
-        storage.delete(folder, partial, false);
+        Files.delete(partial);
     }
 
     // ---- upload: folder file -> temporary name on the server -> verified -> renamed into place
@@ -576,7 +592,7 @@ class TransferRunner {
         }
     }
 
-    /** The job's temporary name for a file: beside it, hidden from listings, owned by this job. */
+    /** The job's temporary name for a file it uploads to a remote server: beside it, owned by this job. */
     static String partialName(String path, long jobId) {
         return join(parentOf(path), StorageService.partialName(baseName(path), "job" + jobId));
     }

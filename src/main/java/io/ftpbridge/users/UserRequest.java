@@ -1,5 +1,6 @@
 package io.ftpbridge.users;
 
+import io.ftpbridge.web.MaxUtf8Bytes;
 import io.ftpbridge.web.Names;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -15,7 +16,9 @@ import java.util.List;
  */
 public record UserRequest(
         @Schema(example = "alice") @NotBlank @Pattern(regexp = Names.PATTERN, message = Names.MESSAGE) String username,
-        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, example = "s3cret-passw0rd") @Size(min = 8, max = 1024) String password,
+        @Schema(accessMode = Schema.AccessMode.WRITE_ONLY, example = "s3cret-passw0rd",
+                description = "8 or more characters, at most 72 bytes in UTF-8 (bcrypt's limit)")
+        @Size(min = 8, max = MaxUtf8Bytes.BCRYPT) @MaxUtf8Bytes(MaxUtf8Bytes.BCRYPT) String password,
         @Schema(defaultValue = "true") Boolean enabled,
         @Schema(description = "concurrent FTP sessions, 0 = the server default (ftpbridge.ftp.max-connections-per-user)") @PositiveOrZero Integer maxConnections,
         @Schema(description = "0 = unlimited") @PositiveOrZero Long uploadBytesPerSecond,

@@ -18,6 +18,10 @@ public final class PageRequests {
         if (size < 1 || size > MAX_SIZE) {
             throw new InvalidRequestException("size", "must be between 1 and " + MAX_SIZE);
         }
+        // databases take the offset as an int: page x size past it would wrap around (a 500)
+        if ((long) page * size > Integer.MAX_VALUE) {
+            throw new InvalidRequestException("page", "page x size must not exceed " + Integer.MAX_VALUE);
+        }
         return PageRequest.of(page, size, sort);
     }
 }

@@ -1,6 +1,7 @@
 package io.ftpbridge.web;
 
 import io.ftpbridge.remotes.RemoteOperationException;
+import io.ftpbridge.storage.FileBusyException;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.QuotaExceededException;
@@ -67,16 +68,21 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.INSUFFICIENT_STORAGE, "Quota exceeded", e.getMessage(), List.of());
     }
 
+    @ExceptionHandler(FileBusyException.class)
+    ProblemDetail fileBusy(FileBusyException e) {
+        return problem(HttpStatus.CONFLICT, "File busy", e.getMessage(), List.of());
+    }
+
     @ExceptionHandler(NoSuchFileException.class)
     ProblemDetail noSuchFile(NoSuchFileException e) {
-        return problem(HttpStatus.NOT_FOUND, "Not found", "no such file or directory: " + e.getFile(), List.of());
+        return problem(HttpStatus.NOT_FOUND, "Not found", "no such file or directory: " + shown(e.getFile()), List.of());
     }
 
     @ExceptionHandler({FileAlreadyExistsException.class, DirectoryNotEmptyException.class,
             StorageService.NotAFileException.class, StorageService.NotADirectoryException.class})
     ProblemDetail fileConflict(Exception e) {
-        String detail = e instanceof FileAlreadyExistsException f ? "already exists: " + f.getFile()
-                : e instanceof DirectoryNotEmptyException d ? "directory not empty: " + d.getFile()
+        String detail = e instanceof FileAlreadyExistsException f ? "already exists: " + shown(f.getFile())
+                : e instanceof DirectoryNotEmptyException d ? "directory not empty: " + shown(d.getFile())
                 : e.getMessage();
         return problem(HttpStatus.CONFLICT, "Conflict", detail, List.of());
     }
@@ -84,14 +90,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(AccessDeniedException.class)
     ProblemDetail fileAccessDenied(AccessDeniedException e) {
         log.warn("Storage refused access: {}", e.getFile());
-        return problem(HttpStatus.FORBIDDEN, "Permission denied", "the file system refused access: " + e.getFile(), List.of());
+        return problem(HttpStatus.FORBIDDEN, "Permission denied", "the file system refused access: " + shown(e.getFile()), List.of());
     }
 
     /** Other file system refusals (a file used as a directory, ...): the path conflicts with what is there. */
     @ExceptionHandler(FileSystemException.class)
     ProblemDetail fileSystem(FileSystemException e) {
         String reason = e.getReason() == null ? "the file system refused the operation" : e.getReason();
-        return problem(HttpStatus.CONFLICT, "Conflict", reason + ": " + e.getFile(), List.of());
+        return problem(HttpStatus.CONFLICT, "Conflict", reason + ": " + shown(e.getFile()), List.of());
     }
 
     @ExceptionHandler(StorageService.RestartOffsetException.class)
@@ -174,6 +180,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return result.getFieldErrors().stream()
                 .map(f -> new FieldError(f.getField(), f.getDefaultMessage()))
                 .toList();
+    }
+
+    /**
+     * A file name for a problem detail: storage reports folder-relative paths; should an absolute one
+     * slip through, only its last name is shown, never where storage lives on the server.
+     */
+    private static String shown(String file) {
+        if (file == null || !file.startsWith("/")) {
+            return file;
+        }
+        int slash = file.lastIndexOf('/');
+        return file.substring(slash + 1);
     }
 
     private static String lastNode(String propertyPath) {

@@ -108,7 +108,7 @@ class TransferClusterTest {
         long id = TransferTestSupport.downloadUnderWay(api(a), "cluster-peer", "/restart/big.bin", "cluster", "big.bin", 1_500_000);
         a.close();
         Path folder = dataDir.resolve("storage/cluster");
-        assertThat(TransferTestSupport.partials(folder)).hasSize(1);
+        assertThat(TransferTestSupport.partials(dataDir.resolve("partials/job" + id))).hasSize(1);
         assertThat(folder.resolve("big.bin")).doesNotExist();
 
         a = start(db, dataDir);
@@ -117,6 +117,7 @@ class TransferClusterTest {
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         assertThat(TransferTestSupport.sha256(folder.resolve("big.bin"))).isEqualTo(TransferTestSupport.sha256(source));
         assertThat(TransferTestSupport.partials(folder)).isEmpty();
+        assertThat(TransferTestSupport.partials(dataDir.resolve("partials/job" + id))).isEmpty();
         String transcript = api.get("/api/v1/transfers/" + id + "/transcript").text();
         assertThat(TransferTestSupport.restOffset(transcript)).as(transcript).isGreaterThan(1_500_000);
         assertThat(owners(transcript)).hasSize(2);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.ftpserver.FtpServerLifecycle;
+import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.FtpPeers;
@@ -44,6 +45,9 @@ class TransferJobsTest {
 
     @Autowired
     FtpServerLifecycle ftp;
+
+    @Autowired
+    StorageService storage;
 
     Api api;
     FtpPeers.Peer fast;
@@ -185,6 +189,7 @@ class TransferJobsTest {
         assertThat(api.get("/api/v1/transfers/" + id + "/transcript").text()).contains("> MD5 /moving.bin");
         assertThat(folderRoot.resolve("moving.bin")).doesNotExist();
         assertThat(TransferTestSupport.partials(folderRoot)).isEmpty();
+        assertThat(TransferTestSupport.partials(storage.partialsRoot().resolve("job" + id))).isEmpty();
     }
 
     @Test
@@ -270,10 +275,11 @@ class TransferJobsTest {
         long id = TransferTestSupport.downloadUnderWay(api, "jobs-slow", "/cancel/slow.bin", "jobs", "slow.bin", 200_000);
         List<String> events = TransferTestSupport.firstEvents(api, id, 2);
         assertThat(events).allMatch(e -> e.startsWith("event:progress")).anyMatch(e -> e.contains("\"bytesPerSecond\""));
-        assertThat(TransferTestSupport.partials(folderRoot)).hasSize(1);
+        assertThat(TransferTestSupport.partials(storage.partialsRoot().resolve("job" + id))).hasSize(1);
+        assertThat(TransferTestSupport.partials(folderRoot)).as("partials live outside the folder").isEmpty();
 
         TransferTestSupport.cancelWithinASecond(api, id);
-        assertThat(TransferTestSupport.partials(folderRoot)).isEmpty();
+        assertThat(TransferTestSupport.partials(storage.partialsRoot().resolve("job" + id))).isEmpty();
         assertThat(folderRoot.resolve("slow.bin")).doesNotExist();
 
         assertThat(api.post("/api/v1/transfers/" + id + "/retry", null).status()).isEqualTo(202);

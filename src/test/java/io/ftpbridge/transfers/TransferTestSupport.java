@@ -110,8 +110,11 @@ final class TransferTestSupport {
         return events;
     }
 
-    /** Partial files a job left in a folder directory tree. */
+    /** Partial files left in a directory tree (a folder, or a job's directory under the partials directory). */
     static List<Path> partials(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
         }
