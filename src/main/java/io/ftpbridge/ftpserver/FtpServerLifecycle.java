@@ -27,6 +27,7 @@ import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -44,11 +45,14 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final UserService users;
     private final StorageService storage;
     private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
     private volatile FtpServer server;
     private volatile int port;
     private boolean metricsBound;
 
-    public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters) {
+    public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters,
+                              ApplicationEventPublisher events) {
+        this.events = events;
         this.properties = properties;
         this.users = users;
         this.storage = storage;
@@ -127,7 +131,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
 
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener.createListener());
-        factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds()));
+        factory.setUserManager(new DatabaseUserManager(users, (int) properties.idleTimeout().toSeconds(), events));
         factory.setFileSystem(new StorageFileSystemFactory(storage));
         factory.setConnectionConfig(connections.createConnectionConfig());
         factory.setCommandFactory(commands.createCommandFactory());
