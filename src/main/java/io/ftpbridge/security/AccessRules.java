@@ -3,7 +3,6 @@ package io.ftpbridge.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -86,9 +85,5 @@ public final class AccessRules {
 
     private static PathPattern parsed(String pattern) {
         return PathPatternParser.defaultInstance.parse(pattern);
-    }
-
-    static Set<String> roleNames(Rule rule) {
-        return Set.copyOf(rule.roles());
     }
 }

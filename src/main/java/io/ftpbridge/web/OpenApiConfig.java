@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document at {@code /v3/api-docs} (committed as {@code openapi/ftpbridge.yaml}): info,
- * HTTP Basic applied to every operation, and the RFC 9457 error responses added to every operation
+ * the RFC 9457 error responses added to every operation (security schemes and roles: security/OpenApiSecurity)
  * here, once, so that controllers only describe their own success cases.
  */
 @Configuration
