@@ -30,8 +30,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document at {@code /v3/api-docs} (committed as {@code openapi/ftpbridge.yaml}): info,
- * the RFC 9457 error responses added to every operation (security schemes and roles: security/OpenApiSecurity)
- * here, once, so that controllers only describe their own success cases.
+ * and the RFC 9457 error responses added to every operation here, once, so that controllers only
+ * describe their own success cases. Security schemes and each operation's roles are added by
+ * {@code security/OpenApiSecurity}.
  */
 @Configuration
 public class OpenApiConfig {
