@@ -74,6 +74,9 @@ public class SecurityConfig {
                             auth.requestMatchers(rule.pattern()).hasAnyRole(roles);
                         } else {
                             auth.requestMatchers(rule.method(), rule.pattern()).hasAnyRole(roles);
+                            if (rule.method() == HttpMethod.GET) {
+                                auth.requestMatchers(HttpMethod.HEAD, rule.pattern()).hasAnyRole(roles);
+                            }
                         }
                     }
                     auth.anyRequest().denyAll();
