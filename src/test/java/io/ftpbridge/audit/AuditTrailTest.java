@@ -6,6 +6,8 @@ import io.ftpbridge.ftpserver.FtpServerLifecycle;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.Ftplib;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +100,22 @@ class AuditTrailTest {
         assertThat(page.json().get("items")).hasSize(2);
         assertThat(page.json().get("total").asLong()).isGreaterThan(2);
         assertThat(admin.get("/api/v1/audit?from=yesterday").status()).isEqualTo(400);
+    }
+
+    @Autowired
+    AuditTrail trail;
+
+    @Test
+    void rowsPastTheRetentionAreDeletedByThePurge() {
+        Instant now = Instant.now();
+        jdbc.update("insert into audit_event (occurred_at, actor, action) values (?, 'purge-old', 'test.old')",
+                Timestamp.from(now.minus(Duration.ofDays(91))));
+        jdbc.update("insert into audit_event (occurred_at, actor, action) values (?, 'purge-kept', 'test.kept')",
+                Timestamp.from(now.minus(Duration.ofDays(89))));
+        trail.purge();
+        Api admin = new Api(port);
+        assertThat(rows(admin, "/api/v1/audit?actor=purge-old")).isEmpty();
+        assertThat(rows(admin, "/api/v1/audit?actor=purge-kept")).hasSize(1);
     }
 
     private static List<JsonNode> rows(Api api, String path) {
