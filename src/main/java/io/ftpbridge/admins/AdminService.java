@@ -13,9 +13,12 @@ import io.ftpbridge.web.NotFoundException;
 import io.ftpbridge.web.PageRequests;
 import io.ftpbridge.web.PageResponse;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -23,6 +26,8 @@ import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Administrator accounts: their records, their password check, and the rule that the last enabled
@@ -32,6 +37,15 @@ import org.springframework.transaction.annotation.Transactional;
 public class AdminService implements PasswordAccounts {
 
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);
+    /** How long what a login needs of an account may be reused before it is read again. */
+    static final Duration SNAPSHOT_TTL = Duration.ofSeconds(1);
+    private static final int MAX_SNAPSHOTS = 10_000;
+
+    /** What a login needs of an account; passwordHash null = no such account. */
+    private record Snapshot(String passwordHash, Role role, boolean enabled, long readAtNanos) {
+    }
+
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
     private final AdminAccountRepository accounts;
     private final PasswordEncoder passwordEncoder;
@@ -159,29 +173,60 @@ public class AdminService implements PasswordAccounts {
 
     @Override
     public Verification verify(String username, String password, InetAddress address) {
-        AdminAccount account = username == null ? null : accounts.findByUsername(username).orElse(null);
-        if (account == null) {
+        Snapshot account = username == null ? null : snapshot(username);
+        if (account == null || account.passwordHash() == null) {
             return null;
         }
-        VerifiedPasswords.Check check = verifiedPasswords.check(AccountKind.ADMIN, username, password, account.getPasswordHash());
+        VerifiedPasswords.Check check = verifiedPasswords.check(AccountKind.ADMIN, username, password, account.passwordHash());
         if (!check.matches()) {
             return Verification.refused("BAD_PASSWORD");
         }
-        if (!account.isEnabled()) {
+        if (!account.enabled()) {
             return Verification.refused("DISABLED");
         }
         if (check.fresh()) {
             accounts.recordLogin(username, Instant.now());
         }
-        return Verification.verified(caller(account), check.fresh());
+        return Verification.verified(caller(username, account.role()), check.fresh());
     }
 
     @Override
     public Optional<Caller> current(String username, InetAddress address) {
-        return accounts.findByUsername(username).filter(AdminAccount::isEnabled).map(AdminService::caller);
+        Snapshot account = snapshot(username);
+        return account.passwordHash() != null && account.enabled()
+                ? Optional.of(caller(username, account.role())) : Optional.empty();
     }
 
-    private static Caller caller(AdminAccount account) {
-        return new Caller(account.getUsername(), AccountKind.ADMIN, account.getRole(), AuthMethod.BASIC, null);
+    /**
+     * The account's hash, role and enabled flag, read from the database at most once per
+     * {@link #SNAPSHOT_TTL} (requests in a loop are not a query each): a change made on this
+     * instance is seen at once (the snapshot is dropped when it commits), one made on another
+     * instance within that time.
+     */
+    private Snapshot snapshot(String username) {
+        long now = System.nanoTime();
+        Snapshot known = snapshots.get(username);
+        if (known != null && now - known.readAtNanos() < SNAPSHOT_TTL.toNanos()) {
+            return known;
+        }
+        Snapshot read = accounts.findByUsername(username)
+                .map(a -> new Snapshot(a.getPasswordHash(), a.getRole(), a.isEnabled(), now))
+                .orElse(new Snapshot(null, null, false, now));
+        if (snapshots.size() >= MAX_SNAPSHOTS) {
+            snapshots.clear(); // many distinct names (a spray of unknown ones): start over rather than grow
+        }
+        snapshots.put(username, read);
+        return read;
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void forgetSnapshot(CredentialsChangedEvent event) {
+        if (event.kind() == AccountKind.ADMIN) {
+            snapshots.remove(event.username());
+        }
+    }
+
+    private static Caller caller(String username, Role role) {
+        return new Caller(username, AccountKind.ADMIN, role, AuthMethod.BASIC, null);
     }
 }
