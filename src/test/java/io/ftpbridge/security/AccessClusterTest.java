@@ -152,6 +152,7 @@ class AccessClusterTest {
                 "--spring.datasource.password=" + db.password(),
                 "--ftpbridge.data-dir=" + dataDir,
                 "--ftpbridge.secrets.key=" + secretsKey,
+                "--spring.datasource.hikari.maximum-pool-size=4", // a shared PostgreSQL: stay small
                 "--server.port=0",
                 "--ftpbridge.ftp.port=0",
                 "--ftpbridge.ftp.passive-ports=" + passivePorts,
