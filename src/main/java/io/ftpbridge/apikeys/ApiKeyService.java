@@ -44,6 +44,7 @@ public class ApiKeyService implements ApiKeyAuthenticator {
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
     private static final String PREFIX = "fbk_";
     private static final int ID_LENGTH = 12;
+    private static final int MAX_KNOWN = 10_000;
     private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final Logger log = LoggerFactory.getLogger(ApiKeyService.class);
 
@@ -120,6 +121,9 @@ public class ApiKeyService implements ApiKeyAuthenticator {
         Known key = known.get(id);
         if (key == null || now - key.readAtNanos() > RECHECK.toNanos()) {
             key = read(id, now);
+            if (known.size() >= MAX_KNOWN) {
+                known.clear(); // a spray of made-up key ids: start over rather than grow
+            }
             known.put(id, key);
         }
         if (key.role() == null || !MessageDigest.isEqual(key.secretHash().getBytes(StandardCharsets.US_ASCII),
