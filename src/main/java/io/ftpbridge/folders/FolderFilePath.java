@@ -13,16 +13,21 @@ import org.springframework.web.util.UriUtils;
  * absolute-looking paths are refused here; {@code ..} and control characters are refused by
  * {@link StorageService#segments}, the rule the FTP side uses too.
  */
-final class FolderFilePath {
+public final class FolderFilePath {
 
     private FolderFilePath() {
     }
 
     static String of(HttpServletRequest request, String folder) {
+        return after(request, "/api/v1/folders/" + folder + "/files");
+    }
+
+    /** The relative path after {@code prefix} (a files endpoint's base, e.g. {@code /api/v1/me/files}). */
+    public static String after(HttpServletRequest request, String filesBase) {
         String raw = request.getRequestURI();
-        String prefix = request.getContextPath() + "/api/v1/folders/" + folder + "/files";
+        String prefix = request.getContextPath() + filesBase;
         if (!raw.startsWith(prefix)) {
-            throw new InvalidPathException(raw, "the folder name must not be percent-encoded");
+            throw new InvalidPathException(raw, "the path before /files must not be percent-encoded");
         }
         String encoded = raw.substring(prefix.length());
         if (encoded.isEmpty() || encoded.equals("/")) {
@@ -44,7 +49,7 @@ final class FolderFilePath {
     }
 
     /** The rules for a path given as a parameter ({@code ?to=}), already decoded by the servlet container. */
-    static String ofParameter(String path) {
+    public static String ofParameter(String path) {
         String relative = path.startsWith("/") && !path.startsWith("//") ? path.substring(1) : path;
         check(relative);
         return relative;

@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.LoginAttempt;
 import io.ftpbridge.users.UserService;
 import java.net.InetAddress;
 import org.apache.ftpserver.ftplet.Authentication;
@@ -10,6 +11,7 @@ import org.apache.ftpserver.ftplet.UserManager;
 import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * MINA's view of the accounts in the database. Every login reads the database, so a change over
@@ -21,9 +23,12 @@ final class DatabaseUserManager implements UserManager {
 
     private final UserService users;
     private final int maxIdleSeconds;
-    DatabaseUserManager(UserService users, int maxIdleSeconds) {
+    private final ApplicationEventPublisher events;
+
+    DatabaseUserManager(UserService users, int maxIdleSeconds, ApplicationEventPublisher events) {
         this.users = users;
         this.maxIdleSeconds = maxIdleSeconds;
+        this.events = events;
     }
 
     @Override
@@ -38,8 +43,12 @@ final class DatabaseUserManager implements UserManager {
         if (!result.ok()) {
             log.info("FTP login refused: user={} address={} reason={}", credentials.getUsername(),
                     address == null ? "?" : address.getHostAddress(), result.failure());
+            events.publishEvent(new LoginAttempt("FTP", credentials.getUsername(),
+                    address == null ? null : address.getHostAddress(), null, result.failure().name()));
             throw new AuthenticationFailedException("login refused");
         }
+        events.publishEvent(new LoginAttempt("FTP", credentials.getUsername(),
+                address == null ? null : address.getHostAddress(), null, null));
         return new FtpAccount(result.login(), maxIdleSeconds);
     }
 

@@ -12,6 +12,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,6 +40,20 @@ public class SecretCipher {
                 ? SecretsProperties.decode(properties.key(), "ftpbridge.secrets.key")
                 : keyFromFile(properties.keyFile());
         this.key = new SecretKeySpec(bytes, "AES");
+    }
+
+    /**
+     * A key for another purpose derived from the secrets key (HMAC-SHA256 of the purpose, as HKDF's
+     * expand step), so every instance sharing {@code ftpbridge.secrets.key} derives the same one.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("ftpbridge/" + purpose + "\u0001").getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     public String encrypt(String plaintext) {

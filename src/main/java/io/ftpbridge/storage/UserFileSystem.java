@@ -174,6 +174,41 @@ public final class UserFileSystem {
      * Starts an upload: replacing needs WRITE; resuming or appending needs APPEND or WRITE.
      */
     public UploadStream beginUpload(String virtualPath, UploadMode mode, long offset) throws IOException {
+        InMount in = uploadTarget(virtualPath, mode, offset);
+        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+    }
+
+    /** A whole upload from a stream (REST): the same permission rules as {@link #beginUpload}. */
+    public StorageService.StoredFile store(String virtualPath, UploadMode mode, InputStream body, long expectedLength)
+            throws IOException {
+        InMount in = uploadTarget(virtualPath, mode, 0);
+        return storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength);
+    }
+
+    /** A file to be read whole or in ranges (REST downloads): READ, as for RETR. */
+    public java.nio.file.Path readableFile(String virtualPath) throws IOException {
+        InMount in = inMount(virtualPath, Permission.READ, "read");
+        return storage.readableFile(in.mount().folder(), in.relative());
+    }
+
+    /** Deletes a file (DELETE) or a directory (RMDIR; with its content only when recursive, which needs DELETE too). */
+    public void delete(String virtualPath, boolean recursive) throws IOException {
+        FileEntry entry = stat(virtualPath);
+        if (entry.type() != FileEntry.Type.DIRECTORY) {
+            deleteFile(virtualPath);
+            return;
+        }
+        InMount in = inMount(virtualPath, Permission.RMDIR, "remove directory");
+        if (in.relative().isEmpty()) {
+            throw new PermissionDeniedException(normalize("/", virtualPath) + ": a mount point cannot be removed");
+        }
+        if (recursive) {
+            require(in, Permission.DELETE, "delete the directory's files", normalize("/", virtualPath));
+        }
+        storage.delete(in.mount().folder(), in.relative(), recursive);
+    }
+
+    private InMount uploadTarget(String virtualPath, UploadMode mode, long offset) throws IOException {
         String path = normalize("/", virtualPath);
         Location location = locate(path);
         if (!(location instanceof InMount in) || in.relative().isEmpty()) {
@@ -194,7 +229,7 @@ public final class UserFileSystem {
                 throw new PermissionDeniedException("%s: permission denied (WRITE needed to restart inside the file)".formatted(path));
             }
         }
-        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+        return in;
     }
 
     public void mkdir(String virtualPath) throws IOException {

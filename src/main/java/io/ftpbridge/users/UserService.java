@@ -2,6 +2,9 @@ package io.ftpbridge.users;
 
 import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.folders.MountLookup;
+import io.ftpbridge.security.AccountKind;
+import io.ftpbridge.security.CredentialsChangedEvent;
+import io.ftpbridge.security.VerifiedPasswords;
 import io.ftpbridge.storage.FolderStorage;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.UserFileSystem;
@@ -36,7 +39,11 @@ public class UserService implements MountLookup {
     public enum LoginFailure { UNKNOWN_USER, BAD_PASSWORD, DISABLED, ADDRESS_NOT_ALLOWED }
 
     /** Outcome of a login attempt: the login, or why it failed. */
-    public record LoginResult(FtpLogin login, LoginFailure failure) {
+    public record LoginResult(FtpLogin login, LoginFailure failure, boolean passwordHashed) {
+        public LoginResult(FtpLogin login, LoginFailure failure) {
+            this(login, failure, true);
+        }
+
         public boolean ok() {
             return login != null;
         }
@@ -45,14 +52,16 @@ public class UserService implements MountLookup {
     private final FtpUserRepository users;
     private final FolderService folders;
     private final PasswordEncoder passwordEncoder;
-    private final String dummyHash;
+    private final VerifiedPasswords verifiedPasswords;
     private final ApplicationEventPublisher events;
+    private final String dummyHash;
 
     public UserService(FtpUserRepository users, FolderService folders, PasswordEncoder passwordEncoder,
-                       ApplicationEventPublisher events) {
+                       VerifiedPasswords verifiedPasswords, ApplicationEventPublisher events) {
         this.users = users;
         this.folders = folders;
         this.passwordEncoder = passwordEncoder;
+        this.verifiedPasswords = verifiedPasswords;
         this.events = events;
         this.dummyHash = passwordEncoder.encode("timing-equaliser-for-unknown-users");
     }
@@ -135,6 +144,7 @@ public class UserService implements MountLookup {
     @Transactional
     public void delete(String username) {
         users.delete(find(username));
+        events.publishEvent(new CredentialsChangedEvent(AccountKind.FTP_USER, username));
         log.info("FTP user deleted: username={}", username);
         events.publishEvent(new UserAccessRevokedEvent(username, UserAccessRevokedEvent.Reason.DELETED));
     }
@@ -168,9 +178,23 @@ public class UserService implements MountLookup {
             return new LoginResult(null, LoginFailure.UNKNOWN_USER);
         }
         FtpUser user = found.get();
-        if (password == null || !passwordEncoder.matches(password, user.getPasswordHash())) {
+        // a password verified recently is not hashed again (FTP and REST share the memory)
+        VerifiedPasswords.Check check = verifiedPasswords.check(AccountKind.FTP_USER, username, password, user.getPasswordHash());
+        if (!check.matches()) {
             return new LoginResult(null, LoginFailure.BAD_PASSWORD);
         }
+        LoginResult result = allowed(user, address);
+        return new LoginResult(result.login(), result.failure(), check.fresh());
+    }
+
+    /** The enabled and allowedIps rules of a login, without a password: for a caller holding a token. */
+    @Transactional(readOnly = true)
+    public LoginResult checkAccess(String username, InetAddress address) {
+        return users.findByUsername(username).map(user -> allowed(user, address))
+                .orElse(new LoginResult(null, LoginFailure.UNKNOWN_USER));
+    }
+
+    private LoginResult allowed(FtpUser user, InetAddress address) {
         if (!user.isEnabled()) {
             return new LoginResult(null, LoginFailure.DISABLED);
         }
@@ -179,6 +203,17 @@ public class UserService implements MountLookup {
             return new LoginResult(null, LoginFailure.ADDRESS_NOT_ALLOWED);
         }
         return new LoginResult(toLogin(user), null);
+    }
+
+    /** A user changes its own password, proving the current one. */
+    @Transactional
+    public void changeOwnPassword(String username, String currentPassword, String newPassword) {
+        FtpUser user = find(username);
+        if (!passwordEncoder.matches(currentPassword, user.getPasswordHash())) {
+            throw new InvalidRequestException("currentPassword", "is not the account's current password");
+        }
+        user.setPasswordHash(passwordEncoder.encode(newPassword));
+        saved(user);
     }
 
     /**
@@ -274,6 +309,8 @@ public class UserService implements MountLookup {
     private UserResponse saved(FtpUser user) {
         user.touch();
         users.saveAndFlush(user);
+        // any change may be one of password, enabled flag or allowed addresses: forget verified passwords
+        events.publishEvent(new CredentialsChangedEvent(AccountKind.FTP_USER, user.getUsername()));
         log.info("FTP user updated: username={}", user.getUsername());
         return UserResponse.of(user);
     }

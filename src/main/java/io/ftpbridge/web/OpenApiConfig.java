@@ -16,8 +16,6 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import java.util.ArrayList;
@@ -32,13 +30,13 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document at {@code /v3/api-docs} (committed as {@code openapi/ftpbridge.yaml}): info,
- * HTTP Basic applied to every operation, and the RFC 9457 error responses added to every operation
- * here, once, so that controllers only describe their own success cases.
+ * and the RFC 9457 error responses added to every operation here, once, so that controllers only
+ * describe their own success cases. Security schemes and each operation's roles are added by
+ * {@code security/OpenApiSecurity}.
  */
 @Configuration
 public class OpenApiConfig {
 
-    static final String BASIC_AUTH = "basicAuth";
     static final String PROBLEM = "Problem";
     static final String PROBLEM_JSON = "application/problem+json";
 
@@ -48,8 +46,8 @@ public class OpenApiConfig {
                 "The request is malformed or fails validation; `errors` lists the offending fields.",
                 "request validation failed", true),
         UNAUTHORIZED("401", "Unauthorized", "Unauthorized",
-                "No or wrong HTTP Basic credentials.",
-                "HTTP Basic credentials of an administrator are required", false),
+                "No credentials, or wrong, expired or revoked ones.",
+                "credentials are missing, wrong, expired or revoked: HTTP Basic, a Bearer token or an API key is required", false),
         FORBIDDEN("403", "Forbidden", "Forbidden",
                 "The account may not call this operation, or the storage rules refuse the path.",
                 "this account may not do that", false),
@@ -96,11 +94,8 @@ public class OpenApiConfig {
 
     @Bean
     OpenAPI ftpbridgeOpenApi() {
-        Components components = new Components()
-                .addSecuritySchemes(BASIC_AUTH, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
-                        .description("HTTP Basic with an administrator account (the bootstrap one is "
-                                + "`ftpbridge.admin.username`, default `admin`)."))
-                .addSchemas(PROBLEM, problemSchema());
+        // security schemes and each operation's allowed roles: security/OpenApiSecurity
+        Components components = new Components().addSchemas(PROBLEM, problemSchema());
         for (ErrorResponse error : ErrorResponse.values()) {
             components.addResponses(error.component, error.definition());
         }
@@ -110,14 +105,15 @@ public class OpenApiConfig {
                                 Manage the embedded FTP server (users, virtual folders, files, live sessions) and \
                                 the FTP client side (remote servers, transfer jobs) of one ftpbridge instance.
 
-                                Every operation needs HTTP Basic credentials of an administrator. Errors are \
+                                Every operation needs credentials: HTTP Basic (administrator accounts and FTP users), \
+                                `Authorization: Bearer` with a token (`POST /api/v1/auth/token`) or an API key, or \
+                                `X-API-Key`. Each operation states the roles allowed (`x-allowed-roles`). Errors are \
                                 RFC 9457 problem details (`application/problem+json`). Lists are paged with \
                                 `?page=0&size=50` and answer `{items, page, size, total}`.""")
                         .license(new License().name("Apache-2.0").url("https://www.apache.org/licenses/LICENSE-2.0")))
                 // a relative server keeps the document the same on every host and port
                 .servers(List.of(new Server().url("/").description("this ftpbridge instance")))
-                .components(components)
-                .addSecurityItem(new SecurityRequirement().addList(BASIC_AUTH));
+                .components(components);
     }
 
     /** Stable operation ids ({@code listUser}, {@code createFolder}) instead of springdoc's order-dependent {@code list_1}. */

@@ -87,6 +87,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, "Conflict", detail, List.of());
     }
 
+    /** A rule checked in a service (a key's role above its creator's, a password change with an API key). */
+    @ExceptionHandler(org.springframework.security.access.AccessDeniedException.class)
+    ProblemDetail forbidden(org.springframework.security.access.AccessDeniedException e) {
+        return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), List.of());
+    }
+
     @ExceptionHandler(AccessDeniedException.class)
     ProblemDetail fileAccessDenied(AccessDeniedException e) {
         log.warn("Storage refused access: {}", e.getFile());

@@ -63,12 +63,15 @@ class OpenApiDocumentTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void everyOperationNeedsHttpBasicAndDocumentsProblemResponses() {
+    void everyOperationNeedsCredentialsAndDocumentsProblemResponses() {
         Map<String, Object> doc = new Yaml().load(liveYaml());
         Map<String, Object> components = (Map<String, Object>) doc.get("components");
-        Map<String, Object> basic = (Map<String, Object>) ((Map<String, Object>) components.get("securitySchemes")).get("basicAuth");
-        assertThat(basic).containsEntry("type", "http").containsEntry("scheme", "basic");
-        assertThat(doc.get("security")).isEqualTo(List.of(Map.of("basicAuth", List.of())));
+        Map<String, Object> schemes = (Map<String, Object>) components.get("securitySchemes");
+        assertThat((Map<String, Object>) schemes.get("basicAuth")).containsEntry("type", "http").containsEntry("scheme", "basic");
+        assertThat((Map<String, Object>) schemes.get("bearerAuth")).containsEntry("type", "http").containsEntry("scheme", "bearer");
+        assertThat((Map<String, Object>) schemes.get("apiKeyHeader")).containsEntry("type", "apiKey").containsEntry("name", "X-API-Key");
+        assertThat(doc.get("security")).isEqualTo(List.of(Map.of("basicAuth", List.of()), Map.of("bearerAuth", List.of()),
+                Map.of("apiKeyHeader", List.of())));
         assertThat(doc.get("servers")).asList().singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("url", "/");
 
@@ -79,6 +82,7 @@ class OpenApiDocumentTest {
         assertThat(paths).containsKeys("/api/v1/users", "/api/v1/users/{username}", "/api/v1/folders");
         Map<String, Object> listUsers = (Map<String, Object>) paths.get("/api/v1/users").get("get");
         assertThat(listUsers.get("operationId")).isEqualTo("listUser");
+        assertThat(listUsers.get("x-allowed-roles")).isEqualTo(List.of("ADMIN", "OPERATOR", "VIEWER"));
         Map<String, Object> responses = (Map<String, Object>) listUsers.get("responses");
         assertThat(responses).containsKeys("200", "400", "401", "403", "503");
         assertThat(responses.get("401")).isEqualTo(Map.of("$ref", "#/components/responses/Unauthorized"));

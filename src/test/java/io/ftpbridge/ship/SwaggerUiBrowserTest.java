@@ -27,7 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Swagger UI in a real headless Chromium (Debian's chromium and chromedriver, nothing downloaded):
- * authorise with HTTP Basic, run "list users", read the response it shows.
+ * authorise with HTTP Basic or with a Bearer token, run "list users", read the response it shows.
  */
 @FtpBridgeTest
 class SwaggerUiBrowserTest {
@@ -72,23 +72,14 @@ class SwaggerUiBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
         browser.get("http://127.0.0.1:" + port + "/swagger-ui.html");
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper button.authorize"))).click();
-        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modal-ux")));
-        dialog.findElement(By.cssSelector("input[name=username]")).sendKeys(Api.ADMIN);
-        dialog.findElement(By.cssSelector("input[name=password]")).sendKeys(Api.ADMIN_PASSWORD);
-        dialog.findElement(By.cssSelector(".auth-btn-wrapper button.authorize")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".modal-ux"), "Authorized"));
-        dialog.findElement(By.cssSelector(".auth-btn-wrapper button.btn-done")).click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".modal-ux")));
+        WebElement basicForm = authorizeForm(wait, "basicAuth");
+        basicForm.findElement(By.cssSelector("input[name=username]")).sendKeys(Api.ADMIN);
+        basicForm.findElement(By.cssSelector("input[name=password]")).sendKeys(Api.ADMIN_PASSWORD);
+        closeAfterAuthorizing(wait, basicForm);
 
-        WebElement listUsers = browser.findElement(By.id("operations-Users-listUser"));
-        listUsers.findElement(By.cssSelector(".opblock-summary-control")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(listUsers.findElement(By.cssSelector(".try-out__btn")))).click();
-        wait.until(ExpectedConditions.elementToBeClickable(listUsers.findElement(By.cssSelector("button.execute")))).click();
-
-        By status = By.cssSelector(".live-responses-table .response .response-col_status");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(status));
+        WebElement listUsers = runListUsers(wait);
         screenshot(browser, "list-users.png");
+        By status = By.cssSelector(".live-responses-table .response .response-col_status");
         assertThat(listUsers.findElement(status).getText()).startsWith("200");
         String body = listUsers.findElement(By.cssSelector(".live-responses-table .response-col_description pre")).getText();
         assertThat(body).contains("\"items\"", "\"total\"", "\"username\": \"swagger-ui-alice\"")
@@ -97,6 +88,53 @@ class SwaggerUiBrowserTest {
         assertThat(listUsers.findElement(By.cssSelector(".curl-command")).getText())
                 .as("the request Swagger UI sent carries the credentials entered in the dialog")
                 .contains("Authorization: Basic " + basic);
+    }
+
+    @Test
+    void authorisedWithABearerTokenListUsersShowsTheUsers() throws IOException {
+        Api api = new Api(port);
+        api.createFolderAndUser("swagger-bearer-folder", "swagger-bearer-bob", "bob-secret-1", "/", Api.ALL);
+        String token = api.post("/api/v1/auth/token", null).json().get("access_token").asString();
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+
+        browser.get("http://127.0.0.1:" + port + "/swagger-ui.html");
+        WebElement bearer = authorizeForm(wait, "bearerAuth");
+        bearer.findElement(By.cssSelector("input")).sendKeys(token);
+        closeAfterAuthorizing(wait, bearer);
+
+        WebElement listUsers = runListUsers(wait);
+        screenshot(browser, "list-users-bearer.png");
+        By status = By.cssSelector(".live-responses-table .response .response-col_status");
+        assertThat(listUsers.findElement(status).getText()).startsWith("200");
+        assertThat(listUsers.findElement(By.cssSelector(".live-responses-table .response-col_description pre")).getText())
+                .contains("\"username\": \"swagger-bearer-bob\"");
+        assertThat(listUsers.findElement(By.cssSelector(".curl-command")).getText())
+                .as("the request Swagger UI sent carries the token entered in the dialog")
+                .contains("Authorization: Bearer " + token);
+    }
+
+    /** Opens the Authorize dialog and answers the form of one security scheme. */
+    private WebElement authorizeForm(WebDriverWait wait, String scheme) {
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper button.authorize"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".modal-ux")));
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath(
+                "//div[contains(@class,'modal-ux')]//form[.//h4[contains(normalize-space(.), '" + scheme + "')]]")));
+    }
+
+    private void closeAfterAuthorizing(WebDriverWait wait, WebElement form) {
+        form.findElement(By.cssSelector(".auth-btn-wrapper button.authorize")).click();
+        wait.until(ExpectedConditions.textToBePresentInElement(form, "Authorized"));
+        form.findElement(By.cssSelector(".auth-btn-wrapper button.btn-done")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".modal-ux")));
+    }
+
+    private WebElement runListUsers(WebDriverWait wait) {
+        WebElement listUsers = browser.findElement(By.id("operations-Users-listUser"));
+        listUsers.findElement(By.cssSelector(".opblock-summary-control")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(listUsers.findElement(By.cssSelector(".try-out__btn")))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(listUsers.findElement(By.cssSelector("button.execute")))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".live-responses-table .response .response-col_status")));
+        return listUsers;
     }
 
     private static void screenshot(WebDriver browser, String name) throws IOException {

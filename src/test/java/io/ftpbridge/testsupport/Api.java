@@ -48,6 +48,21 @@ public final class Api {
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    private Api(String base, String authorization) {
+        this.base = base;
+        this.authorization = authorization;
+    }
+
+    /** The same server with {@code Authorization: Bearer <token or API key>}. */
+    public Api bearer(String token) {
+        return new Api(base, "Bearer " + token);
+    }
+
+    /** The same server with HTTP Basic credentials of another account. */
+    public Api as(String user, String password) {
+        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), user, password);
+    }
+
     public Api anonymous() {
         return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), null, null);
     }

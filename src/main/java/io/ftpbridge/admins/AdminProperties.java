@@ -1,4 +1,4 @@
-package io.ftpbridge.security;
+package io.ftpbridge.admins;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;

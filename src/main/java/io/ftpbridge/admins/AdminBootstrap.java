@@ -1,5 +1,6 @@
-package io.ftpbridge.security;
+package io.ftpbridge.admins;
 
+import io.ftpbridge.security.Role;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
@@ -15,8 +16,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class AdminBootstrap implements SmartInitializingSingleton {
-
-    static final String ROLE_ADMIN = "ADMIN";
 
     private static final Logger log = LoggerFactory.getLogger(AdminBootstrap.class);
 
@@ -40,7 +39,7 @@ class AdminBootstrap implements SmartInitializingSingleton {
             AdminAccount existing = accounts.findByUsername(properties.username()).orElse(null);
             if (existing == null) {
                 String password = configured != null ? configured : generate();
-                accounts.save(new AdminAccount(properties.username(), passwordEncoder.encode(password), ROLE_ADMIN));
+                accounts.save(new AdminAccount(properties.username(), passwordEncoder.encode(password), Role.ADMIN));
                 if (configured == null) {
                     log.warn("Generated password for REST administrator '{}': {} (shown once; set ftpbridge.admin.password to choose one)",
                             properties.username(), password);

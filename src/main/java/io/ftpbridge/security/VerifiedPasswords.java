@@ -1,0 +1,101 @@
+package io.ftpbridge.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Password checks without an adaptive hash per request (SFTPGo's {@code password_caching}): a
+ * password that matched an account's stored hash is remembered for
+ * {@code ftpbridge.security.credential-cache-ttl} under HMAC-SHA256(per-process random key,
+ * kind ‖ username ‖ password), with the stored hash it matched. The password itself is never kept,
+ * and a wrong password is never remembered. An entry counts only while the account's stored hash
+ * is still the one it matched, and is forgotten at once on a {@link CredentialsChangedEvent}.
+ */
+@Component
+public class VerifiedPasswords {
+
+    private record Entry(String storedHash, long expiresAtNanos) {
+    }
+
+    private final PasswordEncoder encoder;
+    private final long ttlNanos;
+    private final byte[] key = new byte[32];
+    /** kind:username → (keyed hash → entry), so an account's entries can be forgotten together. */
+    private final Map<String, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    private final ThreadLocal<Mac> macs;
+
+    public VerifiedPasswords(PasswordEncoder encoder, AuthProperties properties) {
+        this.encoder = encoder;
+        this.ttlNanos = properties.credentialCacheTtl().toNanos();
+        new SecureRandom().nextBytes(key);
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
+    }
+
+    /** The outcome of a check: whether it matched, and whether the adaptive hash had to be computed. */
+    public record Check(boolean matches, boolean fresh) {
+    }
+
+    /** Whether {@code password} matches {@code storedHash}, from memory when it matched recently. */
+    public Check check(AccountKind kind, String username, String password, String storedHash) {
+        if (password == null || storedHash == null) {
+            return new Check(false, true);
+        }
+        if (ttlNanos == 0) {
+            return new Check(encoder.matches(password, storedHash), true);
+        }
+        String account = kind + ":" + username;
+        String keyed = keyedHash(account, password);
+        Map<String, Entry> known = entries.get(account);
+        Entry entry = known == null ? null : known.get(keyed);
+        long now = System.nanoTime();
+        if (entry != null && now - entry.expiresAtNanos() < 0
+                && MessageDigest.isEqual(entry.storedHash().getBytes(StandardCharsets.UTF_8),
+                storedHash.getBytes(StandardCharsets.UTF_8))) {
+            return new Check(true, false);
+        }
+        boolean matches = encoder.matches(password, storedHash);
+        if (matches) {
+            Map<String, Entry> forAccount = entries.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
+            forAccount.values().removeIf(e -> now - e.expiresAtNanos() >= 0);
+            forAccount.put(keyed, new Entry(storedHash, now + ttlNanos));
+        } else if (known != null) {
+            known.remove(keyed);
+        }
+        return new Check(matches, true);
+    }
+
+    /** Forgets every password remembered for an account. */
+    public void forget(AccountKind kind, String username) {
+        entries.remove(kind + ":" + username);
+    }
+
+    @EventListener
+    void on(CredentialsChangedEvent event) {
+        forget(event.kind(), event.username());
+    }
+
+    private String keyedHash(String account, String password) {
+        Mac mac = macs.get();
+        mac.update(account.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+    }
+}
