@@ -49,7 +49,7 @@ import() {
     rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* \
         "$root"/usr/share/man "$root"/usr/share/info "$root"/usr/share/locale "$root"/usr/share/doc-base
     find "$root"/usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
-    tar -C "$root" --numeric-owner -c . | $PODMAN import "$@" - "$tag" >/dev/null
+    tar -C "$root" --numeric-owner -c . | $PODMAN import --quiet "$@" - "$tag" >/dev/null
     rm -rf "$root"
     echo "made $tag" >&2
 }
@@ -115,6 +115,9 @@ EOF
 }
 
 mkdir -p "$WORK"
+# one maker at a time on this machine (parallel test runs share the images and $WORK)
+exec 9>"$WORK.lock"
+flock 9
 [[ $# -gt 0 ]] || set -- jre
 for image in "$@"; do
     case $image in
