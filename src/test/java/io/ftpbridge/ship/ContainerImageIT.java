@@ -61,6 +61,8 @@ class ContainerImageIT {
         }
         assertThat(jars).as("the jar `package` built, for JAR_FROM=host").hasSize(1);
         // --format docker: OCI images have no HEALTHCHECK; the ignore file lets target/ftpbridge-*.jar in
+        // a network of its own: the default one may still carry another backend's (CNI's) rules here
+        podman.podman(60, "network", "create", RUN).orFail();
         podman.podman(900, concat(List.of("build", "--format", "docker", "--ignorefile", "docker/Dockerfile.dockerignore",
                 "-f", "docker/Dockerfile", "--build-arg", "RUNTIME_IMAGE=" + RUNTIME_IMAGE, "--build-arg", "JAR_FROM=host",
                 "-t", IMAGE), Podman.ULIMITS, List.of("."))).orFail();
@@ -77,6 +79,7 @@ class ContainerImageIT {
         for (String volume : volumes) {
             podman.podman(60, "volume", "rm", "-f", volume);
         }
+        podman.podman(60, "network", "rm", "-f", RUN);
         podman.podman(60, "rmi", IMAGE);
     }
 
@@ -196,12 +199,12 @@ class ContainerImageIT {
 
     private static String start(String name, String volume, Ports ports) {
         containers.add(name);
-        podman.podman(120, concat(List.of("run", "-d", "--name", name,
+        podman.podman(120, concat(List.of("run", "-d", "--name", name, "--network", RUN,
                 // no systemd timers here: the health check runs when asked (podman healthcheck run)
                 "--health-interval", "disable",
-                "-p", "127.0.0.1:" + ports.http() + ":8080",
-                "-p", "127.0.0.1:" + ports.ftp() + ":2121",
-                "-p", "127.0.0.1:" + ports.passive() + ":" + ports.passive(),
+                "-p", ports.http() + ":8080",
+                "-p", ports.ftp() + ":2121",
+                "-p", ports.passive() + ":" + ports.passive(),
                 "-e", "FTPBRIDGE_FTP_PASSIVE_PORTS=" + ports.passive(),
                 "-e", "FTPBRIDGE_FTP_PASSIVE_EXTERNAL_ADDRESS=127.0.0.1",
                 "-e", "FTPBRIDGE_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
