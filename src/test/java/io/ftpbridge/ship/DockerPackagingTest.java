@@ -45,7 +45,7 @@ class DockerPackagingTest {
     }
 
     @Test
-    void startupUsesTheClassDataArchiveTheTrainingRunWroteForTheSameClassPath() throws IOException {
+    void startupUsesTheClassDataArchiveTheTrainingRunWritesForTheSameClassPath() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         String entrypoint = instructions(dockerfile, "ENTRYPOINT").get(0);
         Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+?)\"").matcher(entrypoint);
@@ -53,8 +53,9 @@ class DockerPackagingTest {
         Matcher jar = Pattern.compile("\"-jar\", \"(\\S+?)\"").matcher(entrypoint);
         assertThat(jar.find()).as(entrypoint).isTrue();
         assertThat(instructions(dockerfile, "RUN")).anySatisfy(run -> assertThat(run)
-                .contains("-XX:ArchiveClassesAtExit=" + archive.group(1), "-Dspring.context.exit=onRefresh",
-                        "-jar " + jar.group(1)));
+                .contains("cds-training.sh " + archive.group(1) + " " + jar.group(1)));
+        assertThat(Files.readString(Path.of("docker", "cds-training.sh")))
+                .contains("-XX:ArchiveClassesAtExit=\"$archive\"", "-jar \"$jar\"");
     }
 
     @Test
