@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Seconds from `podman run` to the first 200 of /actuator/health, for an image, N runs (fresh
-# container and volume each time, so every run includes the first-start work: schema, admin user).
-#   bench/container-startup.sh [image] [runs]      (default localhost/ftpbridge:bench, 5 runs)
+# Seconds from `podman run` to the first 200 of /actuator/health, per image, runs interleaved
+# (image A, image B, A, B, ...) so that the machine's load hits both alike; prints each run with
+# the load average at its start, and the median per image. A fresh container and anonymous
+# volume each time, so every run includes the first-start work (schema, admin account, key).
+#   bench/container-startup.sh RUNS IMAGE...
+#   e.g. bench/container-startup.sh 5 localhost/ftpbridge:baseline localhost/ftpbridge:0.1.0
+# Build the images first (docker/README.md); the "baseline" is today's runtime shape: the fat
+# jar, `java -jar`, no class-data archive (see bench/README.md for the Containerfile).
 set -euo pipefail
-IMAGE=${1:-localhost/ftpbridge:bench}
-RUNS=${2:-5}
+RUNS=${1:?runs}
+shift
 PODMAN=${PODMAN:-podman --runtime runc --cgroup-manager=cgroupfs}
 PORT=${PORT:-18480}
+declare -A times
 for run in $(seq 1 "$RUNS"); do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    start=$(date +%s.%N)
-    id=$($PODMAN run -d --rm --ulimit nofile=4096:4096 --ulimit nproc=2000:2000 -p "127.0.0.1:$PORT:8080" \
-        -e FTPBRIDGE_ADMIN_PASSWORD=bench-password "$IMAGE")
-    until curl -fs -o /dev/null "http://127.0.0.1:$PORT/actuator/health"; do sleep 0.05; done
-    end=$(date +%s.%N)
-    printf 'run %d: %.2f s (load %s)\n' "$run" "$(echo "$end - $start" | bc)" "$load"
-    $PODMAN rm -f -t 2 "$id" >/dev/null
+    for image in "$@"; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        start=$(date +%s.%N)
+        id=$($PODMAN run -d --rm --ulimit nofile=4096:4096 --ulimit nproc=2000:2000 -p "$PORT:8080" \
+            -e FTPBRIDGE_ADMIN_PASSWORD=bench-password "$image" 2>/dev/null)
+        until curl -fs -o /dev/null "http://127.0.0.1:$PORT/actuator/health"; do sleep 0.05; done
+        seconds=$(echo "$(date +%s.%N) - $start" | bc)
+        printf '%-40s run %d: %5.2f s (load %s)\n' "$image" "$run" "$seconds" "$load"
+        times[$image]+="$seconds "
+        $PODMAN rm -f -t 5 "$id" >/dev/null 2>&1
+    done
+done
+for image in "$@"; do
+    median=$(echo "${times[$image]}" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+    printf '%-40s median %5.2f s\n' "$image" "$median"
 done
