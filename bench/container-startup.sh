@@ -23,7 +23,7 @@ for run in $(seq 1 "$RUNS"); do
         seconds=$(echo "$(date +%s.%N) - $start" | bc)
         printf '%-40s run %d: %5.2f s (load %s)\n' "$image" "$run" "$seconds" "$load"
         times[$image]+="$seconds "
-        $PODMAN rm -f -t 5 "$id" >/dev/null 2>&1
+        $PODMAN rm -f -v -t 5 "$id" >/dev/null 2>&1
     done
 done
 for image in "$@"; do

@@ -63,7 +63,8 @@ class ContainerImageIT {
         // --format docker: OCI images have no HEALTHCHECK; the ignore file lets target/ftpbridge-*.jar in
         // a network of its own: the default one may still carry another backend's (CNI's) rules here
         podman.podman(60, "network", "create", RUN).orFail();
-        podman.podman(900, concat(List.of("build", "--format", "docker", "--ignorefile", "docker/Dockerfile.dockerignore",
+        // the label marks this run's stage and layer images, removed afterwards (100s of MB each run)
+        podman.podman(900, concat(List.of("build", "--label", "io.ftpbridge.build=" + RUN, "--format", "docker", "--ignorefile", "docker/Dockerfile.dockerignore",
                 "-f", "docker/Dockerfile", "--build-arg", "RUNTIME_IMAGE=" + RUNTIME_IMAGE, "--build-arg", "JAR_FROM=host",
                 "-t", IMAGE), Podman.ULIMITS, List.of("."))).orFail();
     }
@@ -74,13 +75,14 @@ class ContainerImageIT {
             return;
         }
         for (String container : containers) {
-            podman.podman(60, "rm", "-f", "-t", "2", container);
+            podman.podman(60, "rm", "-f", "-v", "-t", "2", container);
         }
         for (String volume : volumes) {
             podman.podman(60, "volume", "rm", "-f", volume);
         }
         podman.podman(60, "network", "rm", "-f", RUN);
         podman.podman(60, "rmi", IMAGE);
+        podman.podman(120, "image", "prune", "--all", "--force", "--filter", "label=io.ftpbridge.build=" + RUN);
     }
 
     @Test
