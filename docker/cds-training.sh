@@ -12,8 +12,8 @@ jar=$2
 data=$(mktemp -d)
 port=18080
 
-# the same options as the ENTRYPOINT (Spring AOT on), so the same classes load
-java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error -Xlog:cds+dynamic=error -Dspring.aot.enabled=true \
+# JDK_JAVA_OPTIONS (Spring AOT on) applies here as at every start, so the same classes load
+java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=error -Xlog:cds+dynamic=error \
     -Dftpbridge.data-dir="$data" -Dftpbridge.admin.password=cds-training-only \
     -Dserver.port=$port -Dftpbridge.ftp.port=12121 -Dftpbridge.ftp.passive-ports=12122-12123 \
     -Dspring.main.banner-mode=off -Dlogging.level.root=WARN \

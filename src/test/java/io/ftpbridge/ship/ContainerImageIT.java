@@ -103,6 +103,12 @@ class ContainerImageIT {
         assertThat(podman.podman(30, "inspect", "--format", "{{.Config.Healthcheck.Test}}", first).orFail().output())
                 .contains("/actuator/health");
         podman.podman(30, "healthcheck", "run", first).orFail();
+        // the start used Spring AOT (it fails without the generated code) and can map the CDS archive
+        // (a JVM silently ignores an archive made for another class path)
+        assertThat(podman.podman(30, "logs", first).output()).contains("JDK_JAVA_OPTIONS: -Dspring.aot.enabled=true");
+        assertThat(podman.podman(60, "exec", first, "java", "-Xshare:on", "-XX:SharedArchiveFile=/opt/ftpbridge/ftpbridge.jsa",
+                "-XX:+PrintSharedArchiveAndExit", "-jar", "/opt/ftpbridge/application.jar").orFail().output())
+                .contains("archive is valid");
 
         api.createFolderAndUser("shipped", "carol", "carol-secret-1", "/", Api.ALL);
         String ftp = "ftp://carol:carol-secret-1@127.0.0.1:" + ports.ftp();

@@ -54,6 +54,9 @@ class DockerPackagingTest {
         assertThat(jar.find()).as(entrypoint).isTrue();
         assertThat(instructions(dockerfile, "RUN")).anySatisfy(run -> assertThat(run)
                 .contains("cds-training.sh " + archive.group(1) + " " + jar.group(1)));
+        // Spring AOT on for the training run and every start alike
+        assertThat(env(dockerfile, "JDK_JAVA_OPTIONS")).isEqualTo("-Dspring.aot.enabled=true");
+        assertThat(dockerfile.indexOf("ENV JDK_JAVA_OPTIONS")).isLessThan(dockerfile.indexOf("cds-training.sh"));
         assertThat(Files.readString(Path.of("docker", "cds-training.sh")))
                 .contains("-XX:ArchiveClassesAtExit=\"$archive\"", "-jar \"$jar\"");
     }
