@@ -4,21 +4,30 @@ import io.ftpbridge.users.UserAccessRevokedEvent;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.impl.FtpIoSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
-/** The live sessions of the embedded FTP server: listed from MINA, disconnected on request. */
+/**
+ * The live sessions of this instance's FTP server: listed from MINA, disconnected on request.
+ * The sessions of every instance are {@code sessions/SessionRegistry}'s.
+ */
 @Component
 public class FtpSessions {
 
     private static final Logger log = LoggerFactory.getLogger(FtpSessions.class);
+    /**
+     * Session attribute: a {@code Supplier<FtpTransferSnapshot>} set by the data transfer while it runs
+     * and removed when it ends; the sessions list shows what it supplies.
+     */
+    public static final String TRANSFER = "ftpbridge.transfer";
 
     private final FtpServerLifecycle ftp;
 
@@ -31,7 +40,7 @@ public class FtpSessions {
         return ftp.sessions().stream()
                 .filter(s -> s.isConnected() && !s.isClosing())
                 .map(FtpSessions::snapshot)
-                .sorted(Comparator.comparing(FtpSessionSnapshot::connectedAt).thenComparing(FtpSessionSnapshot::id))
+                .sorted(FtpSessionSnapshot.OLDEST_FIRST)
                 .toList();
     }
 
@@ -63,15 +72,27 @@ public class FtpSessions {
         }
     }
 
+    /** Shows a session's transfer in the sessions list while it runs: the supplier is asked at each listing. */
+    public static void transferStarted(FtpSession session, Supplier<FtpTransferSnapshot> progress) {
+        session.setAttribute(TRANSFER, progress);
+    }
+
+    public static void transferEnded(FtpSession session) {
+        session.removeAttribute(TRANSFER);
+    }
+
     private static FtpSessionSnapshot snapshot(FtpIoSession session) {
         Object last = session.getAttribute(SessionGuardFtplet.LAST_COMMAND);
-        return new FtpSessionSnapshot(session.getSessionId(),
+        FtpTransferSnapshot transfer = session.getAttribute(TRANSFER) instanceof Supplier<?> supplier
+                && supplier.get() instanceof FtpTransferSnapshot t ? t : null;
+        return new FtpSessionSnapshot(session.getSessionId(), null,
                 session.getUser() == null ? null : session.getUser().getName(),
                 address(session.getRemoteAddress()),
                 Instant.ofEpochMilli(session.getCreationTime()),
                 last == null ? null : last.toString(),
                 session.getReadBytes(),
-                session.getWrittenBytes());
+                session.getWrittenBytes(),
+                transfer);
     }
 
     private static String address(SocketAddress address) {
