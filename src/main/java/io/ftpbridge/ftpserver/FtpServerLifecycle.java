@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.IpLists;
 import io.ftpbridge.security.LoginGuard;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.users.UserService;
@@ -44,18 +45,20 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final StorageService storage;
     private final MeterRegistry meters;
     private final LoginGuard logins;
+    private final IpLists ipLists;
     private volatile FtpServer server;
     private volatile ConnectionGuard connectionGuard;
     private volatile int port;
     private boolean metricsBound;
 
     public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters,
-                              LoginGuard logins) {
+                              LoginGuard logins, IpLists ipLists) {
         this.properties = properties;
         this.users = users;
         this.storage = storage;
         this.meters = meters;
         this.logins = logins;
+        this.ipLists = ipLists;
     }
 
     @Override
@@ -146,7 +149,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         factory.setCommandFactory(commands.createCommandFactory());
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
-        ftplets.put("guard", new SessionGuardFtplet(logins));
+        ftplets.put("guard", new SessionGuardFtplet(logins, ipLists));
         ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
         factory.setFtplets(ftplets);
         connectionGuard = guard;

@@ -1,6 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ final class PassCommand extends AbstractCommand {
         }
         InetAddress address = session.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         String client = address == null ? "?" : address.getHostAddress();
-        LoginGuard.Attempt attempt = guard.begin(client, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.FTP, client, username);
         if (!attempt.allowed()) {
             log.info("FTP login refused: user={} address={} reason=too many failed logins", username, client);
             refuse(session, FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,

@@ -1,6 +1,8 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.IpLists;
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
 import io.ftpbridge.storage.UserFileSystem;
@@ -28,15 +30,24 @@ final class SessionGuardFtplet extends DefaultFtplet {
     private static final Logger log = LoggerFactory.getLogger(SessionGuardFtplet.class);
 
     private final LoginGuard logins;
+    private final IpLists ipLists;
 
-    SessionGuardFtplet(LoginGuard logins) {
+    SessionGuardFtplet(LoginGuard logins, IpLists ipLists) {
         this.logins = logins;
+        this.ipLists = ipLists;
     }
 
     @Override
     public FtpletResult onConnect(FtpSession session) throws FtpException {
         String address = address(session);
-        if (logins.lockedFor(address).isPresent()) {
+        InetSocketAddress client = session.getClientAddress();
+        if (client != null && ipLists.denies(Protocol.FTP, client.getAddress())) {
+            log.info("FTP connection refused: address={} reason=denied by IP list", address);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Connections from your address are not accepted."));
+            return FtpletResult.DISCONNECT;
+        }
+        if (logins.lockedFor(Protocol.FTP, address).isPresent()) {
             log.info("FTP connection refused: address={} reason=too many failed logins", address);
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Too many failed logins from your address; try again later."));
