@@ -76,11 +76,11 @@ public class FtpServerLifecycle implements SmartLifecycle {
         port = listener().getPort();
         bindMetrics();
         log.info("FTP server listening: port={} bindAddress={} passivePorts={} passiveExternalAddress={} tls={} "
-                        + "tlsRequired={} active={} passiveIpCheck={}",
+                        + "tlsRequired={} active={} passiveIpCheck={} proxyProtocol={} trustedProxies={}",
                 port, properties.bindAddress() == null ? "*" : properties.bindAddress(), properties.passivePorts(),
                 properties.passiveExternalAddress() == null ? "-" : properties.passiveExternalAddress(),
                 properties.tls().mode(), properties.tls().required(), properties.activeEnabled(),
-                properties.passiveIpCheck());
+                properties.passiveIpCheck(), properties.proxyProtocol(), properties.trustedProxies());
     }
 
     private FtpServer build() {
@@ -93,7 +93,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
             data.setPassiveAddress(properties.bindAddress());
         }
         data.setActiveEnabled(properties.activeEnabled());
-        data.setActiveIpCheck(properties.activeIpCheck());
+        // PORT/EPRT targets are checked against the client's address (a proxied one too) by ChannelPolicyFtplet
+        data.setActiveIpCheck(false);
         // passive connections are accepted and checked by SameClientDataConnectionFactory, not by MINA
         data.setPassiveIpCheck(false);
         data.setIdleTime((int) Math.max(1, properties.idleTimeout().toSeconds()));
@@ -150,7 +151,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("guard", new SessionGuardFtplet(logins, ipLists));
-        ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
+        ftplets.put("channels", new ChannelPolicyFtplet(tls.required(), properties.activeIpCheck()));
         factory.setFtplets(ftplets);
         connectionGuard = guard;
         FtpServer created = factory.createServer();

@@ -1,8 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.users.UserAccessRevokedEvent;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -55,7 +53,7 @@ public class FtpSessions {
         found.getDataConnection().closeDataConnection();
         found.closeNow();
         log.info("FTP session disconnected by administrator: id={} user={} address={}", id, user,
-                address(found.getRemoteAddress()));
+                ClientAddress.withPort(ClientAddress.of(found)));
         return true;
     }
 
@@ -67,7 +65,7 @@ public class FtpSessions {
                 session.getDataConnection().closeDataConnection();
                 session.closeNow();
                 log.info("FTP session ended: id={} user={} address={} reason=account {}", session.getSessionId(),
-                        event.username(), address(session.getRemoteAddress()), event.reason().name().toLowerCase());
+                        event.username(), ClientAddress.withPort(ClientAddress.of(session)), event.reason().name().toLowerCase());
             }
         }
     }
@@ -87,18 +85,11 @@ public class FtpSessions {
                 && supplier.get() instanceof FtpTransferSnapshot t ? t : null;
         return new FtpSessionSnapshot(session.getSessionId(), null,
                 session.getUser() == null ? null : session.getUser().getName(),
-                address(session.getRemoteAddress()),
+                ClientAddress.withPort(ClientAddress.of(session)),
                 Instant.ofEpochMilli(session.getCreationTime()),
                 last == null ? null : last.toString(),
                 session.getReadBytes(),
                 session.getWrittenBytes(),
                 transfer);
-    }
-
-    private static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
     }
 }

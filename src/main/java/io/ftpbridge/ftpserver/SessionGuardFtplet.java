@@ -6,7 +6,6 @@ import io.ftpbridge.security.Protocol;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
 import io.ftpbridge.storage.UserFileSystem;
-import java.net.InetSocketAddress;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -40,8 +39,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
     @Override
     public FtpletResult onConnect(FtpSession session) throws FtpException {
         String address = address(session);
-        InetSocketAddress client = session.getClientAddress();
-        if (client != null && ipLists.denies(Protocol.FTP, client.getAddress())) {
+        if (ipLists.denies(Protocol.FTP, ClientAddress.inet(session))) {
             log.info("FTP connection refused: address={} reason=denied by IP list", address);
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Connections from your address are not accepted."));
@@ -158,7 +156,6 @@ final class SessionGuardFtplet extends DefaultFtplet {
     }
 
     private static String address(FtpSession session) {
-        InetSocketAddress client = session.getClientAddress();
-        return client == null || client.getAddress() == null ? "?" : client.getAddress().getHostAddress();
+        return ClientAddress.text(ClientAddress.inet(session));
     }
 }
