@@ -245,14 +245,24 @@ public class SessionRegistry implements SmartLifecycle {
             Thread.currentThread().interrupt();
         }
         timer = null;
+        // rows left behind expire with the lease anyway: never hold up a shutdown for them
+        Thread cleanup = new Thread(() -> {
+            try {
+                tx.executeWithoutResult(status -> {
+                    jdbc.update("DELETE FROM ftp_session WHERE instance = ?", instance);
+                    jdbc.update("DELETE FROM ftp_session_kick WHERE instance = ?", instance);
+                    jdbc.update("DELETE FROM ftp_instance WHERE id = ?", instance);
+                });
+            } catch (RuntimeException e) {
+                log.warn("FTP session registry could not remove its rows: instance={} error={}", instance, e.toString());
+            }
+        }, "ftp-session-registry-stop");
+        cleanup.setDaemon(true);
+        cleanup.start();
         try {
-            tx.executeWithoutResult(status -> {
-                jdbc.update("DELETE FROM ftp_session WHERE instance = ?", instance);
-                jdbc.update("DELETE FROM ftp_session_kick WHERE instance = ?", instance);
-                jdbc.update("DELETE FROM ftp_instance WHERE id = ?", instance);
-            });
-        } catch (RuntimeException e) {
-            log.warn("FTP session registry could not remove its rows: instance={} error={}", instance, e.toString());
+            cleanup.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         written.clear();
     }
