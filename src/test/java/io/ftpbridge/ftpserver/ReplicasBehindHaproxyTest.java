@@ -48,7 +48,9 @@ class ReplicasBehindHaproxyTest {
         work = Files.createTempDirectory("ftpbridge-replicas-");
         Path data = work.resolve("data");
         a = Instances.start(db, data, replica("34150-34159"));
-        b = Instances.start(db, data, replica("34160-34169"));
+        // b picks its range by ordinal from nested placeholders, as the Helm chart's StatefulSet pods do
+        b = Instances.start(db, data, replica("${FTPBRIDGE_PASSIVE_PORTS_${POD_INDEX}}", "--POD_INDEX=1",
+                "--FTPBRIDGE_PASSIVE_PORTS_0=34150-34159", "--FTPBRIDGE_PASSIVE_PORTS_1=34160-34169"));
         Api api = Instances.api(a);
         api.createFolderAndUser("replicated", "replica-user", "replica-password", "/", Api.ALL);
         content = new byte[300_000];
@@ -77,10 +79,12 @@ class ReplicasBehindHaproxyTest {
                 BALANCER, frontend);
     }
 
-    private static String[] replica(String passivePorts) {
-        return new String[] {"--ftpbridge.ftp.bind-address=127.0.0.1", "--ftpbridge.ftp.passive-ports=" + passivePorts,
-                "--ftpbridge.ftp.passive-external-address=" + BALANCER, "--ftpbridge.ftp.proxy-protocol=required",
-                "--ftpbridge.ftp.trusted-proxies=" + BALANCER_SOURCE + "/32"};
+    private static String[] replica(String passivePorts, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--ftpbridge.ftp.bind-address=127.0.0.1",
+                "--ftpbridge.ftp.passive-ports=" + passivePorts, "--ftpbridge.ftp.passive-external-address=" + BALANCER,
+                "--ftpbridge.ftp.proxy-protocol=required", "--ftpbridge.ftp.trusted-proxies=" + BALANCER_SOURCE + "/32"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @AfterAll
@@ -123,6 +127,7 @@ class ReplicasBehindHaproxyTest {
         assertThat(downloads(a) + downloads(b) - before).isEqualTo(100);
         assertThat(downloads(a)).as("replica a served some").isPositive();
         assertThat(downloads(b)).as("replica b served some").isPositive();
+        assertThat(b.getBean(FtpProperties.class).passivePorts()).isEqualTo("34160-34169");
     }
 
     private static long downloads(ConfigurableApplicationContext replica) {
