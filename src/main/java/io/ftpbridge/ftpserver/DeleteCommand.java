@@ -63,12 +63,12 @@ final class DeleteCommand extends StorageCommand {
                 files.deleteFile(path);
             }
         } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP {} refused: user={} address={} path={} reason={}", verb, user, session.getRemoteAddress(), path,
+            log.info("FTP {} refused: user={} address={} path={} reason={}", verb, user, ClientAddress.text(ClientAddress.inet(session)), path,
                     e instanceof NoSuchFileException ? "missing" : e.getMessage());
             session.write(failure(e, path));
             return;
         }
-        log.info("FTP {}: user={} address={} path={}", verb, user, session.getRemoteAddress(), path);
+        log.info("FTP {}: user={} address={} path={}", verb, user, ClientAddress.text(ClientAddress.inet(session)), path);
         StorageFtpFile file = new StorageFtpFile(files, path);
         if (directory) {
             ((ServerFtpStatistics) context.getFtpStatistics()).setRmdir(session, file);

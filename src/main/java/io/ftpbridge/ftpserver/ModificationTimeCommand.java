@@ -111,11 +111,11 @@ final class ModificationTimeCommand extends StorageCommand {
         try {
             fileSystem(session).setModified(path, time);
         } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP set time refused: user={} address={} path={} reason={}", user, session.getRemoteAddress(), path, e.toString());
+            log.info("FTP set time refused: user={} address={} path={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)), path, e.toString());
             session.write(failure(e, path));
             return;
         }
-        log.info("FTP set time: user={} address={} path={} modified={}", user, session.getRemoteAddress(), path, time);
+        log.info("FTP set time: user={} address={} path={} modified={}", user, ClientAddress.text(ClientAddress.inet(session)), path, time);
         reply(session, okCode, "Modify=" + format(time) + "; " + path);
     }
 

@@ -1,9 +1,9 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import org.apache.ftpserver.command.AbstractCommand;
 import org.apache.ftpserver.ftplet.AuthenticationFailedException;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
@@ -51,9 +51,9 @@ final class PassCommand extends AbstractCommand {
             session.write(new DefaultFtpReply(FtpReply.REPLY_503_BAD_SEQUENCE_OF_COMMANDS, "Send USER first."));
             return;
         }
-        InetAddress address = session.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        InetAddress address = ClientAddress.inet(session);
         String client = address == null ? "?" : address.getHostAddress();
-        LoginGuard.Attempt attempt = guard.begin(client, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.FTP, client, username);
         if (!attempt.allowed()) {
             log.info("FTP login refused: user={} address={} reason=too many failed logins", username, client);
             refuse(session, FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,

@@ -80,7 +80,7 @@ final class RenameCommand extends StorageCommand {
         try {
             fileSystem(session).rename(from.getAbsolutePath(), path, true);
         } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP RNTO refused: user={} address={} from={} to={} reason={}", user, session.getRemoteAddress(),
+            log.info("FTP RNTO refused: user={} address={} from={} to={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)),
                     from.getAbsolutePath(), path, e.toString());
             if (e instanceof NoSuchFileException) {
                 // either the file went away since RNFR, or the target's directory does not exist
@@ -91,7 +91,7 @@ final class RenameCommand extends StorageCommand {
             }
             return;
         }
-        log.info("FTP RNTO: user={} address={} from={} to={}", user, session.getRemoteAddress(), from.getAbsolutePath(), path);
+        log.info("FTP RNTO: user={} address={} from={} to={}", user, ClientAddress.text(ClientAddress.inet(session)), from.getAbsolutePath(), path);
         reply(session, FtpReply.REPLY_250_REQUESTED_FILE_ACTION_OKAY, "Renamed " + from.getAbsolutePath() + " to " + path + ".");
     }
 }

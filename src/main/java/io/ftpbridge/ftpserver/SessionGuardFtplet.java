@@ -1,10 +1,11 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.IpLists;
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
 import io.ftpbridge.storage.UserFileSystem;
-import java.net.InetSocketAddress;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -28,15 +29,23 @@ final class SessionGuardFtplet extends DefaultFtplet {
     private static final Logger log = LoggerFactory.getLogger(SessionGuardFtplet.class);
 
     private final LoginGuard logins;
+    private final IpLists ipLists;
 
-    SessionGuardFtplet(LoginGuard logins) {
+    SessionGuardFtplet(LoginGuard logins, IpLists ipLists) {
         this.logins = logins;
+        this.ipLists = ipLists;
     }
 
     @Override
     public FtpletResult onConnect(FtpSession session) throws FtpException {
         String address = address(session);
-        if (logins.lockedFor(address).isPresent()) {
+        if (ipLists.denies(Protocol.FTP, ClientAddress.inet(session))) {
+            log.info("FTP connection refused: address={} reason=denied by IP list", address);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Connections from your address are not accepted."));
+            return FtpletResult.DISCONNECT;
+        }
+        if (logins.lockedFor(Protocol.FTP, address).isPresent()) {
             log.info("FTP connection refused: address={} reason=too many failed logins", address);
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Too many failed logins from your address; try again later."));
@@ -151,7 +160,6 @@ final class SessionGuardFtplet extends DefaultFtplet {
     }
 
     private static String address(FtpSession session) {
-        InetSocketAddress client = session.getClientAddress();
-        return client == null || client.getAddress() == null ? "?" : client.getAddress().getHostAddress();
+        return ClientAddress.text(ClientAddress.inet(session));
     }
 }

@@ -106,7 +106,7 @@ final class UploadCommand extends AbstractCommand {
             upload.commit();
             ((ServerFtpStatistics) context.getFtpStatistics()).setUpload(session, target, bytes);
             log.info("FTP upload: user={} address={} path={} mode={} bytes={}", user,
-                    session.getRemoteAddress(), target.path(), mode, bytes);
+                    ClientAddress.text(ClientAddress.inet(session)), target.path(), mode, bytes);
             return new DefaultFtpReply(FtpReply.REPLY_226_CLOSING_DATA_CONNECTION, "Transfer complete.");
         } catch (QuotaExceededException e) {
             upload.abort(false);
