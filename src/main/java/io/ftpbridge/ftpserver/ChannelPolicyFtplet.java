@@ -45,7 +45,9 @@ final class ChannelPolicyFtplet extends DefaultFtplet {
             }
             InetAddress target = command.equals("PORT") ? hostOfPort(request.getArgument()) : hostOfEprt(request.getArgument());
             InetAddress client = ClientAddress.inet(session);
-            if (activeIpCheck && target != null && client != null && !target.equals(client)) {
+            // another address family is not a bounce but a 522, which the command itself answers (RFC 2428)
+            if (activeIpCheck && target != null && client != null && target.getClass() == client.getClass()
+                    && !target.equals(client)) {
                 log.info("FTP {} refused: user={} address={} target={} reason=not the client's address", command,
                         user(session), address(session), target.getHostAddress());
                 session.write(new DefaultFtpReply(501, "Data connections must go to your own address."));
