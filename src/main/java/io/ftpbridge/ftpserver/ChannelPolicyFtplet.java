@@ -35,6 +35,11 @@ final class ChannelPolicyFtplet extends DefaultFtplet {
     @Override
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand();
+        if ((command.equals("PORT") || command.equals("EPRT"))
+                && !connectionFamily(command, request.getArgument(), ClientAddress.inet(session))) {
+            // another network protocol than the connection's: the command answers 522 (RFC 2428)
+            return FtpletResult.DEFAULT;
+        }
         if (command.equals("PORT") || command.equals("EPRT")) {
             int port = command.equals("PORT") ? portOfPort(request.getArgument()) : portOfEprt(request.getArgument());
             if (port >= 0 && port < 1024) {
@@ -45,9 +50,7 @@ final class ChannelPolicyFtplet extends DefaultFtplet {
             }
             InetAddress target = command.equals("PORT") ? hostOfPort(request.getArgument()) : hostOfEprt(request.getArgument());
             InetAddress client = ClientAddress.inet(session);
-            // another address family is not a bounce but a 522, which the command itself answers (RFC 2428)
-            if (activeIpCheck && target != null && client != null && target.getClass() == client.getClass()
-                    && !target.equals(client)) {
+            if (activeIpCheck && target != null && client != null && !target.equals(client)) {
                 log.info("FTP {} refused: user={} address={} target={} reason=not the client's address", command,
                         user(session), address(session), target.getHostAddress());
                 session.write(new DefaultFtpReply(501, "Data connections must go to your own address."));
@@ -70,6 +73,20 @@ final class ChannelPolicyFtplet extends DefaultFtplet {
 
     private boolean tlsRequired(FtpSession session) {
         return tlsRequired || session.getUser() instanceof FtpAccount account && account.login().tlsRequired();
+    }
+
+    /** Whether PORT (IPv4) or EPRT's protocol field is the control connection's network protocol. */
+    static boolean connectionFamily(String command, String argument, InetAddress client) {
+        String family = client instanceof java.net.Inet6Address ? "2" : "1";
+        if (command.equals("PORT")) {
+            return family.equals("1");
+        }
+        String text = trim(argument);
+        if (text.length() < 2) {
+            return true; // malformed: the command's own syntax error
+        }
+        String[] parts = text.substring(1).split(java.util.regex.Pattern.quote(text.substring(0, 1)), -1);
+        return parts[0].trim().equals(family);
     }
 
     /** {@code h1,h2,h3,h4,p1,p2}: the port, or -1 when malformed (MINA then answers the syntax error). */
