@@ -2,7 +2,7 @@ package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.Permission;
+import io.ftpbridge.storage.Access;
 import io.ftpbridge.storage.PermissionDeniedException;
 import java.io.IOException;
 import java.time.Instant;
@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ftpserver.ftplet.FtpReply;
@@ -88,8 +87,7 @@ final class ModificationTimeCommand extends StorageCommand {
             return;
         }
         String path = pathOr(session, argument);
-        Set<Permission> granted = fileSystem(session).permissionsAt(path);
-        if (!granted.contains(Permission.READ) && !granted.contains(Permission.LIST)) {
+        if (!fileSystem(session).allows(path, Access.METADATA)) {
             reply(session, FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, path + ": Permission denied.");
             return;
         }

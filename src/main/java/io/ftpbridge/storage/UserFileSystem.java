@@ -114,13 +114,21 @@ public final class UserFileSystem {
         return names;
     }
 
-    /** Whether the mount the path lands in grants {@code permission} (virtual directories: LIST only). */
-    public boolean allows(String virtualPath, Permission permission) {
-        Location location = locate(virtualPath);
-        if (location instanceof InMount in) {
-            return in.mount().permissions().contains(permission);
+    /**
+     * Whether the mount the path lands in allows {@code access} (the virtual directories above the
+     * mounts: listing only); an invalid path allows nothing.
+     */
+    public boolean allows(String virtualPath, Access access) {
+        Location location;
+        try {
+            location = locate(virtualPath);
+        } catch (InvalidPathException e) {
+            return false;
         }
-        return location instanceof Virtual && permission == Permission.LIST;
+        if (location instanceof InMount in) {
+            return access.grantedBy(in.mount().permissions());
+        }
+        return location instanceof Virtual && access.virtualAllowed();
     }
 
     public FileEntry stat(String virtualPath) throws IOException {
