@@ -18,7 +18,7 @@ final class FolderFilePath {
     private FolderFilePath() {
     }
 
-    static String of(HttpServletRequest request, String folder) {
+    static String of(HttpServletRequest request, String folder) throws InvalidPathException {
         String raw = request.getRequestURI();
         String prefix = request.getContextPath() + "/api/v1/folders/" + folder + "/files";
         if (!raw.startsWith(prefix)) {
@@ -44,13 +44,13 @@ final class FolderFilePath {
     }
 
     /** The rules for a path given as a parameter ({@code ?to=}), already decoded by the servlet container. */
-    static String ofParameter(String path) {
+    static String ofParameter(String path) throws InvalidPathException {
         String relative = path.startsWith("/") && !path.startsWith("//") ? path.substring(1) : path;
         check(relative);
         return relative;
     }
 
-    private static void check(String path) {
+    private static void check(String path) throws InvalidPathException {
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
             throw new InvalidPathException(path, "path contains a forbidden character");
         }

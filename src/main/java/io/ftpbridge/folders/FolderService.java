@@ -201,7 +201,12 @@ public class FolderService {
     }
 
     private FolderStorage toStorage(Folder folder) {
-        Path root = folder.getLocation() != null ? Path.of(folder.getLocation()) : storage.defaultLocation(folder.getName());
+        Path root;
+        try {
+            root = folder.getLocation() != null ? Path.of(folder.getLocation()) : storage.defaultLocation(folder.getName());
+        } catch (InvalidPathException e) { // names are validated before; a stored name never gets here
+            throw new InvalidRequestException("name", e.getMessage());
+        }
         return new FolderStorage(folder.getName(), root, folder.getQuotaBytes(), folder.getQuotaFiles());
     }
 

@@ -1,9 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Access;
-import io.ftpbridge.storage.PermissionDeniedException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -98,7 +96,7 @@ final class ModificationTimeCommand extends StorageCommand {
                 return;
             }
             reply(session, FtpReply.REPLY_213_FILE_STATUS, format(entry.modified()));
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             session.write(failure(e, path));
         }
     }
@@ -108,7 +106,7 @@ final class ModificationTimeCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).setModified(path, time);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP set time refused: user={} address={} path={} reason={}", user, session.getRemoteAddress(), path, e.toString());
             session.write(failure(e, path));
             return;

@@ -166,7 +166,7 @@ final class StorageFtpFile implements FtpFile {
             return fileSystem.list(path).stream()
                     .map(e -> new StorageFtpFile(fileSystem, prefix + e.name(), e))
                     .toList();
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP listing refused: user={} path={} reason={}", fileSystem.username(), path, e.getMessage());
             return null;
         }
@@ -200,7 +200,7 @@ final class StorageFtpFile implements FtpFile {
             operation.run();
             log.info("FTP {}: user={} path={}", command, fileSystem.username(), path);
             return true;
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP {} refused: user={} path={} reason={}", command, fileSystem.username(), path, e.getMessage());
             return false;
         }

@@ -6,8 +6,8 @@ import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.remotes.RemoteSession;
 import io.ftpbridge.remotes.RemoteSettings;
 import io.ftpbridge.storage.FolderStorage;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.QuotaExceededException;
+import io.ftpbridge.storage.FileBusyException;
+import io.ftpbridge.storage.StorageException;
 import io.ftpbridge.storage.StorageService;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -95,8 +95,9 @@ class TransferRunner {
                     run.check();
                     try {
                         step.transfer(run, job, session, folder, file, transcript);
-                    } catch (FileFailure | FileSystemException | QuotaExceededException | StorageService.NotAFileException
-                             | InvalidPathException e) {
+                    } catch (FileBusyException busy) {
+                        throw busy; // another write holds the file: worth another attempt
+                    } catch (FileFailure | FileSystemException | StorageException e) {
                         // the folder refuses the file (quota, a directory in the way): retrying will not help
                         failure = file.remotePath() + ": " + e.getMessage();
                         if (job.direction() == Direction.DOWNLOAD) {
