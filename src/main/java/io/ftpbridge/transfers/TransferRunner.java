@@ -5,8 +5,10 @@ import io.ftpbridge.remotes.RemoteConnector;
 import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.remotes.RemoteSession;
 import io.ftpbridge.remotes.RemoteSettings;
-import io.ftpbridge.storage.FolderStorage;
 import io.ftpbridge.storage.FileBusyException;
+import io.ftpbridge.storage.FolderStorage;
+import io.ftpbridge.storage.InvalidPathException;
+import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.StorageException;
 import io.ftpbridge.storage.StorageService;
 import java.io.IOException;
@@ -115,6 +117,10 @@ class TransferRunner {
             } catch (JobRun.HaltedException e) {
                 halted(run, job, owner, e.reason);
                 return;
+            } catch (InvalidPathException | PermissionDeniedException e) {
+                // planning met a path the folder refuses: no later attempt will see it differently
+                failed(run, job, owner, transcript, e);
+                return;
             } catch (IOException e) {
                 if (run.halt() != null) {
                     halted(run, job, owner, run.halt());
@@ -142,15 +148,19 @@ class TransferRunner {
                     backoff = properties.backoffMax();
                 }
             } catch (RuntimeException e) {
-                log.warn("Transfer job failed: id={} remote={} error={}", id, job.remote(), e.toString());
-                transcript.note("failed: " + e.getMessage());
-                finish(run, owner, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+                failed(run, job, owner, transcript, e);
                 return;
             } finally {
                 run.detach();
                 closeQuietly(session);
             }
         }
+    }
+
+    private void failed(JobRun run, TransferJob job, String owner, TranscriptRecorder transcript, Exception e) {
+        log.warn("Transfer job failed: id={} remote={} error={}", job.id(), job.remote(), e.toString());
+        transcript.note("failed: " + e.getMessage());
+        finish(run, owner, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
     }
 
     private void finish(JobRun run, String owner, JobState state, String error) {
