@@ -1,8 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -62,7 +60,7 @@ final class DeleteCommand extends StorageCommand {
             } else {
                 files.deleteFile(path);
             }
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP {} refused: user={} address={} path={} reason={}", verb, user, ClientAddress.text(ClientAddress.inet(session)), path,
                     e instanceof NoSuchFileException ? "missing" : e.getMessage());
             session.write(failure(e, path));

@@ -1,7 +1,5 @@
 package io.ftpbridge.ftpserver;
 
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import java.io.IOException;
 import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.ftplet.FtpRequest;
@@ -32,7 +30,7 @@ final class MakeDirectoryCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).mkdir(path);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP MKD refused: user={} address={} path={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)), path, e.toString());
             session.write(creationFailure(e, path));
             return;

@@ -1,9 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -79,7 +77,7 @@ final class RenameCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).rename(from.getAbsolutePath(), path, true);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP RNTO refused: user={} address={} from={} to={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)),
                     from.getAbsolutePath(), path, e.toString());
             if (e instanceof NoSuchFileException) {

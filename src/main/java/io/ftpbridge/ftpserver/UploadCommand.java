@@ -1,7 +1,5 @@
 package io.ftpbridge.ftpserver;
 
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.QuotaExceededException;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.storage.UploadStream;
@@ -74,7 +72,7 @@ final class UploadCommand extends AbstractCommand {
             session.write(new DefaultFtpReply(FtpReply.REPLY_552_REQUESTED_FILE_ACTION_ABORTED_EXCEEDED_STORAGE,
                     e.getMessage()));
             return;
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP upload refused: user={} path={} reason={}", user, target.path(), e.getMessage());
             String reason = e instanceof NoSuchFileException ? target.path() + ": no such directory" : e.getMessage();
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, reason));

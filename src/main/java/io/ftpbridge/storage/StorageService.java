@@ -71,7 +71,7 @@ public class StorageService {
     }
 
     /** Where a folder without an explicit location keeps its files. */
-    public Path defaultLocation(String folderName) {
+    public Path defaultLocation(String folderName) throws InvalidPathException {
         Path location = root.resolve(folderName).normalize();
         if (!root.equals(location.getParent())) {
             throw new InvalidPathException(folderName, "a folder name must stay one level below the storage root");
@@ -82,7 +82,7 @@ public class StorageService {
     /**
      * Checks an administrator-chosen location: absolute, normalised and under an allowed root.
      */
-    public Path checkLocation(String location) {
+    public Path checkLocation(String location) throws InvalidPathException {
         if (location.isBlank() || !location.startsWith("/") || location.indexOf('\0') >= 0) {
             throw new InvalidPathException(location, "location must be an absolute path");
         }
@@ -193,7 +193,7 @@ public class StorageService {
      * Splits a folder-relative path into its names. Empty and {@code .} segments are dropped;
      * {@code ..}, NUL, control characters and backslashes are refused.
      */
-    public static List<String> segments(String path) {
+    public static List<String> segments(String path) throws InvalidPathException {
         if (path == null) {
             return List.of();
         }
@@ -823,30 +823,30 @@ public class StorageService {
     }
 
     /** The path names a directory where a file is needed. */
-    public static class NotAFileException extends IOException {
+    public static final class NotAFileException extends StorageException {
         public NotAFileException(String path) {
-            super(path + ": is a directory");
+            super(path + ": is a directory", null);
         }
     }
 
     /** The path names a file where a directory is needed. */
-    public static class NotADirectoryException extends IOException {
+    public static final class NotADirectoryException extends StorageException {
         public NotADirectoryException(String path) {
-            super(path + ": is not a directory");
+            super(path + ": is not a directory", null);
         }
     }
 
     /** The request body ended before the announced length, or reading it failed. */
-    public static class IncompleteUploadException extends IOException {
+    public static final class IncompleteUploadException extends StorageException {
         public IncompleteUploadException(String path, long received, Throwable cause) {
             super("%s: upload broken off after %d bytes; nothing was kept".formatted(path, received), cause);
         }
     }
 
     /** A restart offset beyond the end of the file being resumed. */
-    public static class RestartOffsetException extends IOException {
+    public static final class RestartOffsetException extends StorageException {
         public RestartOffsetException(String path, long offset, long size) {
-            super("%s: restart offset %d is beyond its size %d".formatted(path, offset, size));
+            super("%s: restart offset %d is beyond its size %d".formatted(path, offset, size), null);
         }
     }
 }

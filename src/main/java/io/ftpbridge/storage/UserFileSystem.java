@@ -24,7 +24,11 @@ public final class UserFileSystem {
     /** A folder mounted at an absolute path of the user's tree. */
     public record Mount(String path, FolderStorage folder, Set<Permission> permissions) {
         public Mount {
-            path = normalize("/", path);
+            try {
+                path = normalize("/", path);
+            } catch (InvalidPathException e) { // mount paths are validated when a user is saved
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
         }
     }
@@ -63,7 +67,7 @@ public final class UserFileSystem {
      * Resolves {@code path} against {@code cwd} the way a Unix shell does: {@code ..} above the root
      * stays at the root, so no path can climb out of the user's tree.
      */
-    public static String normalize(String cwd, String path) {
+    public static String normalize(String cwd, String path) throws InvalidPathException {
         if (path != null && (path.indexOf('\0') >= 0)) {
             throw new InvalidPathException(path, "path contains NUL");
         }
@@ -84,7 +88,7 @@ public final class UserFileSystem {
         return "/" + String.join("/", names);
     }
 
-    public Location locate(String virtualPath) {
+    public Location locate(String virtualPath) throws InvalidPathException {
         String path = normalize("/", virtualPath);
         for (Mount mount : mounts) {
             if (mount.path().equals("/")) {
@@ -114,13 +118,21 @@ public final class UserFileSystem {
         return names;
     }
 
-    /** Whether the mount the path lands in grants {@code permission} (virtual directories: LIST only). */
-    public boolean allows(String virtualPath, Permission permission) {
-        Location location = locate(virtualPath);
-        if (location instanceof InMount in) {
-            return in.mount().permissions().contains(permission);
+    /**
+     * Whether the mount the path lands in allows {@code access} (the virtual directories above the
+     * mounts: listing only); an invalid path allows nothing.
+     */
+    public boolean allows(String virtualPath, Access access) {
+        Location location;
+        try {
+            location = locate(virtualPath);
+        } catch (InvalidPathException e) {
+            return false;
         }
-        return location instanceof Virtual && permission == Permission.LIST;
+        if (location instanceof InMount in) {
+            return access.grantedBy(in.mount().permissions());
+        }
+        return location instanceof Virtual && access.virtualAllowed();
     }
 
     public FileEntry stat(String virtualPath) throws IOException {
@@ -139,7 +151,7 @@ public final class UserFileSystem {
     public FileEntry statOrNull(String virtualPath) {
         try {
             return stat(virtualPath);
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -289,10 +301,16 @@ public final class UserFileSystem {
 
     /**
      * What may be done at a path itself: its mount's permissions, less removing and renaming at a
-     * mount point; LIST only in the virtual tree above the mounts; nothing elsewhere.
+     * mount point; LIST only in the virtual tree above the mounts; nothing elsewhere (nor at an
+     * invalid path).
      */
     public Set<Permission> permissionsAt(String virtualPath) {
-        Location location = locate(virtualPath);
+        Location location;
+        try {
+            location = locate(virtualPath);
+        } catch (InvalidPathException e) {
+            return EnumSet.noneOf(Permission.class);
+        }
         if (location instanceof InMount in) {
             EnumSet<Permission> granted = in.mount().permissions().isEmpty()
                     ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(in.mount().permissions());
@@ -306,18 +324,19 @@ public final class UserFileSystem {
 
     /** An identifier of the file itself, the same under every path that names it (null if none). */
     public String uniqueId(String virtualPath) {
-        Location location = locate(virtualPath);
+        Location location;
         try {
+            location = locate(virtualPath);
             if (location instanceof InMount in) {
                 return storage.fileKey(in.mount().folder(), in.relative());
             }
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             return null;
         }
         return location instanceof Virtual v ? "v" + Integer.toHexString(v.path().hashCode()) : null;
     }
 
-    private InMount inMount(String virtualPath, Permission permission, String action) {
+    private InMount inMount(String virtualPath, Permission permission, String action) throws StorageException {
         String path = normalize("/", virtualPath);
         if (locate(path) instanceof InMount in) {
             require(in, permission, action, path);
@@ -326,7 +345,8 @@ public final class UserFileSystem {
         throw new PermissionDeniedException("%s: cannot %s here".formatted(path, action));
     }
 
-    private static void require(InMount in, Permission permission, String action, String path) {
+    private static void require(InMount in, Permission permission, String action, String path)
+            throws PermissionDeniedException {
         if (!in.mount().permissions().contains(permission)) {
             throw new PermissionDeniedException("%s: permission denied (%s needed to %s)".formatted(path, permission, action));
         }
