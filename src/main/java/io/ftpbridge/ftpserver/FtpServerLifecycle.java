@@ -28,6 +28,7 @@ import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -46,6 +47,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final StorageService storage;
     private final MeterRegistry meters;
     private final LoginGuard logins;
+    private final ApplicationEventPublisher events;
     private volatile FtpServer server;
     private volatile ConnectionGuard connectionGuard;
     private volatile DataTransfers transfers;
@@ -53,7 +55,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private boolean metricsBound;
 
     public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters,
-                              LoginGuard logins) {
+                              LoginGuard logins, ApplicationEventPublisher events) {
+        this.events = events;
         this.properties = properties;
         this.users = users;
         this.storage = storage;
@@ -145,7 +148,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("REST", new RestartCommand());
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
-        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
+        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties, events)));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
         CommandTable.register(commands, tls.mode() != FtpProperties.TlsMode.NONE);
 

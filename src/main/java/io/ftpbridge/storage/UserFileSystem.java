@@ -48,8 +48,16 @@ public final class UserFileSystem {
     private final String username;
     private final List<Mount> mounts;
     private final StorageService storage;
+    /** Named on the events of changes made through this tree. */
+    private final StorageCaller caller;
 
     public UserFileSystem(String username, List<Mount> mounts, StorageService storage) {
+        this(username, mounts, storage, "FTP");
+    }
+
+    /** @param protocol how the user reached the tree ({@code FTP}, {@code REST}) */
+    public UserFileSystem(String username, List<Mount> mounts, StorageService storage, String protocol) {
+        this.caller = new StorageCaller(username, protocol);
         this.username = username;
         this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
         this.storage = storage;
@@ -194,7 +202,7 @@ public final class UserFileSystem {
                 throw new PermissionDeniedException("%s: permission denied (WRITE needed to restart inside the file)".formatted(path));
             }
         }
-        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+        return caller.run(() -> storage.beginUpload(in.mount().folder(), in.relative(), mode, offset));
     }
 
     public void mkdir(String virtualPath) throws IOException {
@@ -202,12 +210,12 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new FileAlreadyExistsException(normalize("/", virtualPath));
         }
-        storage.mkdir(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.mkdir(in.mount().folder(), in.relative()); return null; });
     }
 
     public void deleteFile(String virtualPath) throws IOException {
         InMount in = inMount(virtualPath, Permission.DELETE, "delete");
-        storage.deleteFile(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteFile(in.mount().folder(), in.relative()); return null; });
     }
 
     public void removeDirectory(String virtualPath) throws IOException {
@@ -215,7 +223,7 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new PermissionDeniedException(normalize("/", virtualPath) + ": a mount point cannot be removed");
         }
-        storage.deleteDirectory(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteDirectory(in.mount().folder(), in.relative()); return null; });
     }
 
     /** Renames within one mounted folder; both ends need RENAME. */
@@ -243,7 +251,16 @@ public final class UserFileSystem {
                         .formatted(normalize("/", toPath)));
             }
         }
-        storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile);
+        caller.run(() -> { storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile); return null; });
+    }
+
+    /** A download of {@code virtualPath} ended after {@code bytes} bytes (for listeners of {@link FileActivity}). */
+    public void downloaded(String virtualPath, long bytes) {
+        if (locate(normalize("/", virtualPath)) instanceof InMount in) {
+            try (StorageCaller.Scope ignored = StorageCaller.enter(caller)) {
+                storage.downloaded(in.mount().folder(), in.relative(), bytes);
+            }
+        }
     }
 
     /** Sets the modification time of a file or directory; needs WRITE. */
