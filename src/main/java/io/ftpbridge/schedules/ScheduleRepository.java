@@ -120,8 +120,9 @@ class ScheduleRepository {
         return jdbc.sql("SELECT fired_at, job_id FROM schedule_run WHERE schedule_id = :id ORDER BY id DESC LIMIT :max")
                 .param("id", scheduleId).param("max", max)
                 .query((rs, n) -> {
+                    OffsetDateTime fired = rs.getObject(1, OffsetDateTime.class);
                     long job = rs.getLong(2);
-                    return new ScheduleResponse.Run(rs.getObject(1, OffsetDateTime.class), rs.wasNull() ? null : job);
+                    return new ScheduleResponse.Run(fired, rs.wasNull() ? null : job);
                 }).list();
     }
 
@@ -141,7 +142,7 @@ class ScheduleRepository {
         }
         var spec = jdbc.sql("""
                 SELECT COUNT(*) FROM schedule_file WHERE schedule_id = :id AND path = :path
-                  AND (state = 'PENDING' OR (size = :size AND """ + (modified == null ? "modified IS NULL" : "modified = :modified") + "))")
+                  AND (state = 'PENDING' OR (size = :size AND""" + (modified == null ? " modified IS NULL" : " modified = :modified") + "))")
                 .param("id", scheduleId).param("path", path).param("size", size);
         if (modified != null) {
             spec = spec.param("modified", modified.atOffset(ZoneOffset.UTC));
