@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +49,9 @@ class EventRulesTest {
 
     @Autowired
     FtpServerLifecycle ftp;
+
+    @Autowired
+    JdbcClient jdbc;
 
     Api api;
     FtpPeers.Peer partner;
@@ -173,6 +179,38 @@ class EventRulesTest {
         assertThat(event.get("actor").asString()).isEqualTo(Api.ADMIN);
         await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/api/v1/event-rules/" + rule + "/deliveries")
                 .json().get("items").get(0).get("state").asString().equals("DELIVERED"));
+        api.delete("/api/v1/event-rules/" + rule);
+    }
+
+    @Test
+    void aDeliveryHeldByAnInstanceThatDiedRunsOnceItsLeaseRunsOut() throws Exception {
+        long rule = createRule("""
+                {"name":"lease-hook","events":["DIR_DELETED"],"filter":{"folder":"watched"},
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1:%d/hook","timeout":"PT2S"}]}"""
+                .formatted(receiverPort));
+        assertThat(api.post("/api/v1/folders/watched/files/leased?op=mkdir", null).status()).isEqualTo(201);
+        int port = receiverPort;
+        receiver.stop(0);
+        OffsetDateTime leaseEnd;
+        try {
+            assertThat(api.delete("/api/v1/folders/watched/files/leased").status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/event-rules/" + rule + "/deliveries")
+                    .json().get("items").get(0).get("attempt").asInt() >= 1);
+            long delivery = api.get("/api/v1/event-rules/" + rule + "/deliveries").json().get("items").get(0).get("id").asLong();
+            // as if an instance claimed it and was killed (kill -9) before recording the result
+            leaseEnd = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(4);
+            OffsetDateTime lease = leaseEnd;
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> jdbc.sql("""
+                    UPDATE event_delivery SET owner = 'killed-instance', lease_until = :lease, next_attempt_at = :now
+                    WHERE id = :id AND owner IS NULL AND state = 'PENDING'""")
+                    .param("lease", lease).param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("id", delivery).update() == 1);
+        } finally {
+            startReceiver(port);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> received.stream()
+                .anyMatch(r -> r.json().get("path").asString().equals("/leased")));
+        assertThat(OffsetDateTime.now(ZoneOffset.UTC)).isAfterOrEqualTo(leaseEnd);
+        assertThat(received.stream().filter(r -> r.json().get("path").asString().equals("/leased")).count()).isEqualTo(1);
         api.delete("/api/v1/event-rules/" + rule);
     }
 
