@@ -50,7 +50,7 @@ class ActionRunner {
     private final TransferService transfers;
     private final FolderService folders;
     private final StorageService storage;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     ActionRunner(EventRepository events, EventRuleRepository rules, DeliveryRepository deliveries, SecretCipher cipher,

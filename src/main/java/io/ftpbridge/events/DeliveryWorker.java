@@ -8,7 +8,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -35,6 +37,7 @@ class DeliveryWorker {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "event-deliveries"));
     private final ExecutorService runners;
     private final Semaphore free;
+    private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
 
     DeliveryWorker(DeliveryRepository deliveries, @Lazy ActionRunner actions, EventsProperties properties) {
         this.deliveries = deliveries;
@@ -65,13 +68,19 @@ class DeliveryWorker {
         }
     }
 
+    /** Polls soon; wake-ups while a poll is already queued are one poll (a burst of events is one claim). */
     void wakeUp() {
-        if (!poller.isShutdown()) {
-            poller.execute(this::poll);
+        if (!poller.isShutdown() && wakeUpQueued.compareAndSet(false, true)) {
+            try {
+                poller.execute(this::poll);
+            } catch (RejectedExecutionException e) {
+                wakeUpQueued.set(false);
+            }
         }
     }
 
     private void poll() {
+        wakeUpQueued.set(false);
         try {
             int slots = free.availablePermits();
             if (slots == 0) {
@@ -84,6 +93,7 @@ class DeliveryWorker {
                         run(claimed);
                     } finally {
                         free.release();
+                        wakeUp(); // a slot is free: take the next due delivery now, not at the next tick
                     }
                 });
             }
