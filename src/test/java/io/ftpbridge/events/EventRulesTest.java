@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and a forwarding rule that pushes files to a real vsftpd.
  */
 @FtpBridgeTest
+@TestPropertySource(properties = "ftpbridge.events.max-attempts=3")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventRulesTest {
 
@@ -231,6 +233,38 @@ class EventRulesTest {
         JsonNode states = api.get("/api/v1/events?type=TRANSFER_STATE_CHANGED&folder=watched").json();
         assertThat(states.get("items")).anyMatch(e -> e.get("state").asString().equals("SUCCEEDED")
                 && e.get("path").asString().equals("/outbox/p.dat"));
+        api.delete("/api/v1/event-rules/" + rule);
+    }
+
+    @Test
+    void aFailedDeliveryIsDeliveredWhenRetriedOverRest() throws Exception {
+        long rule = createRule("""
+                {"name":"failing-hook","events":["DIR_CREATED"],"filter":{"folder":"watched","pathGlob":"/retried"},
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1:%d/hook","timeout":"PT2S"}]}"""
+                .formatted(receiverPort));
+        int port = receiverPort;
+        receiver.stop(0);
+        long delivery;
+        try {
+            assertThat(api.post("/api/v1/folders/watched/files/retried?op=mkdir", null).status()).isEqualTo(201);
+            // three attempts (the test's max-attempts), one and two seconds apart, then FAILED
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/api/v1/event-rules/" + rule + "/deliveries?state=FAILED")
+                    .json().get("total").asLong() == 1);
+            JsonNode failed = api.get("/api/v1/event-rules/" + rule + "/deliveries").json().get("items").get(0);
+            assertThat(failed.get("attempt").asInt()).isEqualTo(3);
+            delivery = failed.get("id").asLong();
+            assertThat(api.post("/api/v1/event-rules/" + rule + "/deliveries/999999/retry", null).status()).isEqualTo(404);
+        } finally {
+            startReceiver(port);
+        }
+        Api.Response retried = api.post("/api/v1/event-rules/" + rule + "/deliveries/" + delivery + "/retry", null);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.stream()
+                .anyMatch(r -> r.json().get("path").asString().equals("/retried")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/api/v1/event-rules/" + rule + "/deliveries")
+                .json().get("items").get(0).get("state").asString().equals("DELIVERED"));
+        assertThat(api.get("/api/v1/event-rules/" + rule + "/deliveries").json().get("items").get(0).get("attempt").asInt()).isEqualTo(4);
+        assertThat(api.post("/api/v1/event-rules/" + rule + "/deliveries/" + delivery + "/retry", null).status()).isEqualTo(409);
         api.delete("/api/v1/event-rules/" + rule);
     }
 
