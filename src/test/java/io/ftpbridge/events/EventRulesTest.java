@@ -269,6 +269,26 @@ class EventRulesTest {
     }
 
     @Test
+    void aFileRuleMovesEachUploadIntoProcessed(@TempDir Path tmp) throws Exception {
+        assertThat(api.post("/api/v1/folders/watched/files/incoming?op=mkdir", null).status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/folders/watched/files/processed?op=mkdir", null).status()).isEqualTo(201);
+        long rule = createRule("""
+                {"name":"mover","events":["FILE_UPLOADED"],"filter":{"folder":"watched","pathGlob":"/incoming/*.txt","minSize":5},
+                 "actions":[{"type":"FILE","op":"MOVE","to":"processed"}]}""");
+        curlUpload(Files.writeString(tmp.resolve("m.txt"), "move me"), "/incoming/m.txt");
+        curlUpload(Files.writeString(tmp.resolve("s.txt"), "tiny"), "/incoming/s.txt");
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/folders/watched/files/processed/m.txt").status() == 200);
+        assertThat(api.get("/api/v1/folders/watched/files/incoming/m.txt").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/folders/watched/files/incoming/s.txt").status()).as("below minSize").isEqualTo(200);
+        JsonNode renamed = api.get("/api/v1/events?type=FILE_RENAMED&folder=watched").json().get("items").get(0);
+        assertThat(renamed.get("path").asString()).isEqualTo("/processed/m.txt");
+        assertThat(renamed.get("fromPath").asString()).isEqualTo("/incoming/m.txt");
+        assertThat(renamed.get("actor").asString()).isEqualTo("rule:mover");
+        assertThat(renamed.get("protocol").asString()).isEqualTo("JOB");
+        api.delete("/api/v1/event-rules/" + rule);
+    }
+
+    @Test
     void badRulesAreRefusedWithTheField() {
         Api.Response ftpUrl = api.post("/api/v1/event-rules", """
                 {"name":"bad-url","events":["FILE_UPLOADED"],"actions":[{"type":"WEBHOOK","url":"ftp://example.com/x"}]}""");
