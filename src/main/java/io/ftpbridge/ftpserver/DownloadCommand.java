@@ -93,6 +93,9 @@ final class DownloadCommand extends AbstractCommand {
         try (in) {
             long bytes = transfer.send(data, in, bytesPerSecond);
             ((ServerFtpStatistics) context.getFtpStatistics()).setDownload(session, file, bytes);
+            if (file instanceof StorageFtpFile stored) {
+                stored.downloaded(bytes);
+            }
             log.info("FTP download: user={} address={} path={} offset={} bytes={}", user,
                     ClientAddress.text(ClientAddress.inet(session)), transfer.path, offset, bytes);
             return new DefaultFtpReply(FtpReply.REPLY_226_CLOSING_DATA_CONNECTION, "Transfer complete.");

@@ -152,7 +152,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("REST", new RestartCommand());
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
-        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
+        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties, events)));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
         CommandTable.register(commands, tls.mode() != FtpProperties.TlsMode.NONE);
 

@@ -18,6 +18,7 @@ import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.usermanager.impl.UserMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * PASS: the login. Each attempt is counted by the {@link LoginGuard} before the password is
@@ -30,12 +31,22 @@ final class PassCommand extends AbstractCommand {
 
     private final LoginGuard guard;
     private final FtpProperties properties;
+    private final ApplicationEventPublisher events;
     /** Makes "count the account's sessions, then log in" one step. */
     private final Object loginLock = new Object();
 
-    PassCommand(LoginGuard guard, FtpProperties properties) {
+    PassCommand(LoginGuard guard, FtpProperties properties, ApplicationEventPublisher events) {
         this.guard = guard;
         this.properties = properties;
+        this.events = events;
+    }
+
+    private void announce(String user, String address, boolean succeeded) {
+        try {
+            events.publishEvent(new FtpLoginAttempt(user, address, succeeded));
+        } catch (RuntimeException e) {
+            log.warn("Login event not recorded: user={} address={} error={}", user, address, e.toString());
+        }
     }
 
     @Override
@@ -68,6 +79,7 @@ final class PassCommand extends AbstractCommand {
                     new UsernamePasswordAuthentication(username, request.getArgument(), metadata));
             account = (FtpAccount) user;
         } catch (AuthenticationFailedException e) {
+            announce(username, client, false);
             failed(session, context, attempt);
             return;
         } catch (RuntimeException e) {
@@ -106,6 +118,7 @@ final class PassCommand extends AbstractCommand {
             statistics.setLogin(session);
         }
         log.info("FTP login: user={} address={}", username, client);
+        announce(username, client, true);
         session.write(new DefaultFtpReply(FtpReply.REPLY_230_USER_LOGGED_IN, "User logged in, proceed."));
     }
 

@@ -46,6 +46,11 @@ final class StorageFtpFile implements FtpFile {
         return path;
     }
 
+    /** A RETR of this file ended after {@code bytes} bytes. */
+    void downloaded(long bytes) {
+        fileSystem.downloaded(path, bytes);
+    }
+
     private FileEntry entry() {
         if (!statted) {
             entry = fileSystem.statOrNull(path);

@@ -52,8 +52,16 @@ public final class UserFileSystem {
     private final String username;
     private final List<Mount> mounts;
     private final StorageService storage;
+    /** Named on the events of changes made through this tree. */
+    private final StorageCaller caller;
 
     public UserFileSystem(String username, List<Mount> mounts, StorageService storage) {
+        this(username, mounts, storage, "FTP");
+    }
+
+    /** @param protocol how the user reached the tree ({@code FTP}, {@code REST}) */
+    public UserFileSystem(String username, List<Mount> mounts, StorageService storage, String protocol) {
+        this.caller = new StorageCaller(username, protocol);
         this.username = username;
         this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
         this.storage = storage;
@@ -187,14 +195,14 @@ public final class UserFileSystem {
      */
     public UploadStream beginUpload(String virtualPath, UploadMode mode, long offset) throws IOException {
         InMount in = uploadTarget(virtualPath, mode, offset);
-        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+        return caller.run(() -> storage.beginUpload(in.mount().folder(), in.relative(), mode, offset));
     }
 
     /** A whole upload from a stream (REST): the same permission rules as {@link #beginUpload}. */
     public StorageService.StoredFile store(String virtualPath, UploadMode mode, InputStream body, long expectedLength)
             throws IOException {
         InMount in = uploadTarget(virtualPath, mode, 0);
-        return storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength);
+        return caller.run(() -> storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength));
     }
 
     /** A file to be read whole or in ranges (REST downloads): READ, as for RETR. */
@@ -217,7 +225,7 @@ public final class UserFileSystem {
         if (recursive) {
             require(in, Permission.DELETE, "delete the directory's files", normalize("/", virtualPath));
         }
-        storage.delete(in.mount().folder(), in.relative(), recursive);
+        caller.run(() -> { storage.delete(in.mount().folder(), in.relative(), recursive); return null; });
     }
 
     private InMount uploadTarget(String virtualPath, UploadMode mode, long offset) throws IOException {
@@ -249,12 +257,12 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new FileAlreadyExistsException(normalize("/", virtualPath));
         }
-        storage.mkdir(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.mkdir(in.mount().folder(), in.relative()); return null; });
     }
 
     public void deleteFile(String virtualPath) throws IOException {
         InMount in = inMount(virtualPath, Permission.DELETE, "delete");
-        storage.deleteFile(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteFile(in.mount().folder(), in.relative()); return null; });
     }
 
     public void removeDirectory(String virtualPath) throws IOException {
@@ -262,7 +270,7 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new PermissionDeniedException(normalize("/", virtualPath) + ": a mount point cannot be removed");
         }
-        storage.deleteDirectory(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteDirectory(in.mount().folder(), in.relative()); return null; });
     }
 
     /** Renames within one mounted folder; both ends need RENAME. */
@@ -290,7 +298,22 @@ public final class UserFileSystem {
                         .formatted(normalize("/", toPath)));
             }
         }
-        storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile);
+        caller.run(() -> { storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile); return null; });
+    }
+
+    /** A download of {@code virtualPath} ended after {@code bytes} bytes (for listeners of {@link FileActivity}). */
+    public void downloaded(String virtualPath, long bytes) {
+        Location location;
+        try {
+            location = locate(normalize("/", virtualPath));
+        } catch (InvalidPathException e) {
+            return; // the path was checked when the download began
+        }
+        if (location instanceof InMount in) {
+            try (StorageCaller.Scope ignored = StorageCaller.enter(caller)) {
+                storage.downloaded(in.mount().folder(), in.relative(), bytes);
+            }
+        }
     }
 
     /** Sets the modification time of a file or directory; needs WRITE. */
