@@ -12,13 +12,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs due deliveries of the outbox on this instance: claims them (any instance may), runs the action,
@@ -39,7 +37,7 @@ class DeliveryWorker {
     private final Semaphore free;
     private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
 
-    DeliveryWorker(DeliveryRepository deliveries, @Lazy ActionRunner actions, EventsProperties properties) {
+    DeliveryWorker(DeliveryRepository deliveries, ActionRunner actions, EventsProperties properties) {
         this.deliveries = deliveries;
         this.actions = actions;
         this.properties = properties;
@@ -55,17 +53,9 @@ class DeliveryWorker {
     }
 
     /** Polls at once when the current transaction commits (an event with deliveries was recorded). */
-    void wakeUpAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    wakeUp();
-                }
-            });
-        } else {
-            wakeUp();
-        }
+    @TransactionalEventListener(fallbackExecution = true)
+    void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
+        wakeUp();
     }
 
     /** Polls soon; wake-ups while a poll is already queued are one poll (a burst of events is one claim). */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.UUID;
 import org.slf4j.Logger;
+import org.springframework.context.ApplicationEventPublisher;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -24,22 +25,26 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class EventPublisher {
 
+    /** Deliveries were written; the worker claims them once the transaction that wrote them commits. */
+    record DeliveriesQueued(int count) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     private final EventRepository events;
     private final EventRuleRepository rules;
     private final DeliveryRepository deliveries;
     private final EventsProperties properties;
-    private final DeliveryWorker worker;
+    private final ApplicationEventPublisher publisher;
     private final String instance;
 
     EventPublisher(EventRepository events, EventRuleRepository rules, DeliveryRepository deliveries, EventsProperties properties,
-                   DeliveryWorker worker) {
+                   ApplicationEventPublisher publisher) {
         this.events = events;
         this.rules = rules;
         this.deliveries = deliveries;
         this.properties = properties;
-        this.worker = worker;
+        this.publisher = publisher;
         this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -55,7 +60,8 @@ public class EventPublisher {
             }
         }
         if (queued > 0) {
-            worker.wakeUpAfterCommit();
+            // the worker listens after commit: it runs actions that start jobs, whose state changes publish here
+            publisher.publishEvent(new DeliveriesQueued(queued));
         }
         return event;
     }
