@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Makes local base images with debootstrap when no registry serves them (run as root):
 #   jre       localhost/ftpbridge-base-jre:17-bookworm       Debian bookworm + openjdk-17-jre-headless
-#   jdk       localhost/ftpbridge-base-jdk:17-bookworm       Debian bookworm + openjdk-17-jdk-headless
+#   jdk       localhost/ftpbridge-base-jdk:17-bookworm       Debian bookworm + openjdk-17-jdk-headless (with jmods:
+#             the image's jlink stage makes its Java runtime from it)
+#   runtime   localhost/ftpbridge-base-runtime:bookworm-1    Debian bookworm minbase without Java, apt, perl
+#             or dpkg's database: libc, zlib, bash, coreutils, groupadd (~35 MB); the image's RUNTIME_IMAGE
 #   postgres  localhost/ftpbridge-base-postgres:15-bookworm  Debian bookworm + PostgreSQL 15, with an
 #             entrypoint that reads POSTGRES_DB/USER/PASSWORD like the official postgres image
 #
-#   docker/make-base-images.sh [jre|jdk|postgres ...]     (default: jre)
+#   docker/make-base-images.sh [jre|jdk|runtime|postgres ...]     (default: jdk runtime)
+#
+# A tag names one recipe: change a recipe, change its tag (the -N suffix), so that a machine that
+# keeps its images (CI here) makes the new one instead of reusing the old.
 #
 # An image that already exists under its tag is kept (FORCE=1 rebuilds it). Packages come from the
 # Debian mirror this machine's apt uses (the first URI of /etc/apt/sources.list*; DEBIAN_MIRROR
@@ -34,7 +40,9 @@ exists() { $PODMAN image exists "$1" 2>/dev/null; }
 
 # debootstrap a minimal bookworm with the given packages into $WORK/$name
 bootstrap() {
-    local name=$1 packages=$2 root="$WORK/$1"
+    local name=$1 packages=$2 root="$WORK/$1" mount
+    # an interrupted debootstrap leaves /proc (and /sys) mounted in the tree: never delete through them
+    for mount in $(awk -v r="$root/" 'index($2, r) == 1 {print $2}' /proc/mounts | sort -r); do umount -l "$mount"; done
     rm -rf "$root"
     mkdir -p "$root"
     echo "debootstrap $SUITE from $(mirror) into $root with $packages" >&2
@@ -68,6 +76,26 @@ jdk() {
     import jdk "$tag" --change 'ENV=JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' --change 'CMD=["java","-version"]'
 }
 
+runtime() {
+    local tag=localhost/ftpbridge-base-runtime:bookworm-1 root="$WORK/runtime"
+    if exists "$tag" && [[ -z ${FORCE:-} ]]; then echo "kept $tag" >&2; return; fi
+    bootstrap runtime zlib1g
+    # nothing is installed into this image after it is made: the package tools, perl (only their
+    # scripts use it), the archive keys and dpkg's own database go, and glibc's iconv modules and
+    # locale sources (Java brings its own charsets)
+    local pkg
+    for pkg in apt libapt-pkg6.0 dpkg debconf perl-base gpgv debian-archive-keyring e2fsprogs logsave libext2fs2 \
+        libss2 libcom-err2 mount util-linux libsystemd0 libudev1; do
+        [[ -f $root/var/lib/dpkg/info/$pkg.list || -f $root/var/lib/dpkg/info/$pkg:amd64.list ]] || continue
+        cat "$root"/var/lib/dpkg/info/"$pkg"{,:amd64}.list 2>/dev/null | while read -r file; do
+            if [[ -f $root$file || -L $root$file ]]; then rm -f "$root$file"; fi
+        done
+    done
+    rm -rf "$root"/var/lib/dpkg "$root"/var/cache/debconf "$root"/usr/lib/x86_64-linux-gnu/gconv \
+        "$root"/usr/share/i18n "$root"/usr/share/zoneinfo "$root"/usr/share/lintian "$root"/usr/share/bash-completion "$root"/usr/share/perl5 "$root"/etc/apt
+    import runtime "$tag" --change 'CMD=["/bin/bash"]'
+}
+
 postgres() {
     local tag=localhost/ftpbridge-base-postgres:15-bookworm root="$WORK/postgres"
     if exists "$tag" && [[ -z ${FORCE:-} ]]; then echo "kept $tag" >&2; return; fi
@@ -90,7 +118,27 @@ PGDATA=${PGDATA:-/var/lib/postgresql/data}
 mkdir -p "$PGDATA" /run/postgresql
 chown postgres:postgres "$PGDATA" /run/postgresql
 chmod 700 "$PGDATA"
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+as_runtime() {
+    local tag=localhost/ftpbridge-base-runtime:bookworm-1 root="$WORK/runtime"
+    if exists "$tag" && [[ -z ${FORCE:-} ]]; then echo "kept $tag" >&2; return; fi
+    bootstrap runtime zlib1g
+    # nothing is installed into this image after it is made: the package tools, perl (only their
+    # scripts use it), the archive keys and dpkg's own database go, and glibc's iconv modules and
+    # locale sources (Java brings its own charsets)
+    local pkg
+    for pkg in apt libapt-pkg6.0 dpkg debconf perl-base gpgv debian-archive-keyring e2fsprogs logsave libext2fs2 \
+        libss2 libcom-err2 mount util-linux libsystemd0 libudev1; do
+        [[ -f $root/var/lib/dpkg/info/$pkg.list || -f $root/var/lib/dpkg/info/$pkg:amd64.list ]] || continue
+        cat "$root"/var/lib/dpkg/info/"$pkg"{,:amd64}.list 2>/dev/null | while read -r file; do
+            if [[ -f $root$file || -L $root$file ]]; then rm -f "$root$file"; fi
+        done
+    done
+    rm -rf "$root"/var/lib/dpkg "$root"/var/cache/debconf "$root"/usr/lib/x86_64-linux-gnu/gconv \
+        "$root"/usr/share/i18n "$root"/usr/share/zoneinfo "$root"/usr/share/lintian "$root"/usr/share/bash-completion "$root"/usr/share/perl5 "$root"/etc/apt
+    import runtime "$tag" --change 'CMD=["/bin/bash"]'
+}
+
+postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pwfile=$(mktemp) && chown postgres "$pwfile"
     printf '%s\n' "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}" >"$pwfile"
@@ -118,10 +166,10 @@ mkdir -p "$WORK"
 # one maker at a time on this machine (parallel test runs share the images and $WORK)
 exec 9>"$WORK.lock"
 flock 9
-[[ $# -gt 0 ]] || set -- jre
+[[ $# -gt 0 ]] || set -- jdk runtime
 for image in "$@"; do
     case $image in
-        jre | jdk | postgres) "$image" ;;
-        *) echo "unknown image $image (jre, jdk, postgres)" >&2; exit 2 ;;
+        jre | jdk | runtime | postgres) "$image" ;;
+        *) echo "unknown image $image (jre, jdk, runtime, postgres)" >&2; exit 2 ;;
     esac
 done
