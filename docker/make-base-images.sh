@@ -3,8 +3,8 @@
 #   jre       localhost/ftpbridge-base-jre:17-bookworm       Debian bookworm + openjdk-17-jre-headless
 #   jdk       localhost/ftpbridge-base-jdk:17-bookworm       Debian bookworm + openjdk-17-jdk-headless (with jmods:
 #             the image's jlink stage makes its Java runtime from it)
-#   runtime   localhost/ftpbridge-base-runtime:bookworm-1    Debian bookworm minbase without Java, apt, perl
-#             or dpkg's database: libc, zlib, bash, coreutils, groupadd (~35 MB); the image's RUNTIME_IMAGE
+#   runtime   localhost/ftpbridge-base-runtime:bookworm-2    Debian bookworm minbase without Java, apt, perl
+#             or dpkg's database: libc, zlib, bash, coreutils, groupadd (~30 MB); the image's RUNTIME_IMAGE
 #   postgres  localhost/ftpbridge-base-postgres:15-bookworm  Debian bookworm + PostgreSQL 15, with an
 #             entrypoint that reads POSTGRES_DB/USER/PASSWORD like the official postgres image
 #
@@ -77,22 +77,34 @@ jdk() {
 }
 
 runtime() {
-    local tag=localhost/ftpbridge-base-runtime:bookworm-1 root="$WORK/runtime"
+    local tag=localhost/ftpbridge-base-runtime:bookworm-2 root="$WORK/runtime"
     if exists "$tag" && [[ -z ${FORCE:-} ]]; then echo "kept $tag" >&2; return; fi
     bootstrap runtime zlib1g
-    # nothing is installed into this image after it is made: the package tools, perl (only their
-    # scripts use it), the archive keys and dpkg's own database go, and glibc's iconv modules and
-    # locale sources (Java brings its own charsets)
-    local pkg
-    for pkg in apt libapt-pkg6.0 dpkg debconf perl-base gpgv debian-archive-keyring e2fsprogs logsave libext2fs2 \
-        libss2 libcom-err2 mount util-linux libsystemd0 libudev1; do
-        [[ -f $root/var/lib/dpkg/info/$pkg.list || -f $root/var/lib/dpkg/info/$pkg:amd64.list ]] || continue
-        cat "$root"/var/lib/dpkg/info/"$pkg"{,:amd64}.list 2>/dev/null | while read -r file; do
-            if [[ -f $root$file || -L $root$file ]]; then rm -f "$root$file"; fi
-        done
+    # nothing is installed into this image after it is made: the package tools and what only they
+    # use (perl, debconf, gnutls and its libraries, the archive keys, dpkg's own database), the disk
+    # and mount tools, glibc's iconv modules and locale sources (Java brings its own charsets). What
+    # stays: libc, zlib, libstdc++ (the JVM's), bash, coreutils, grep (the health check), groupadd
+    local pkg list file
+    for pkg in apt libapt-pkg6.0 dpkg debconf libdebconfclient0 adduser perl-base gpgv debian-archive-keyring \
+        e2fsprogs logsave libext2fs2 libss2 libcom-err2 mount util-linux bsdutils libblkid1 libmount1 libsmartcols1 \
+        libuuid1 libsystemd0 libudev1 libgcrypt20 libgpg-error0 liblz4-1 libxxhash0 libzstd1 libseccomp2 \
+        libgnutls30 libp11-kit0 libtasn1-6 libnettle8 libhogweed6 libunistring2 libidn2-0 libffi8 \
+        diffutils ncurses-bin sysvinit-utils init-system-helpers tar gzip hostname; do
+        list=$root/var/lib/dpkg/info/$pkg.list
+        [[ -f $list ]] || list=$root/var/lib/dpkg/info/$pkg:amd64.list
+        [[ -f $list ]] || continue
+        while read -r file; do
+            # files and links to files only: the lists name directories too, and /bin, /lib, /lib64
+            # are links to usr/ directories here
+            if [[ (-f $root$file || -L $root$file) && ! -d $root$file ]]; then rm -f "$root$file"; fi
+        done <"$list"
     done
     rm -rf "$root"/var/lib/dpkg "$root"/var/cache/debconf "$root"/usr/lib/x86_64-linux-gnu/gconv \
-        "$root"/usr/share/i18n "$root"/usr/share/zoneinfo "$root"/usr/share/lintian "$root"/usr/share/bash-completion "$root"/usr/share/perl5 "$root"/etc/apt
+        "$root"/usr/share/i18n "$root"/usr/share/zoneinfo "$root"/usr/share/lintian "$root"/usr/share/bash-completion \
+        "$root"/usr/share/perl5 "$root"/etc/apt
+    # what the image build and the health check run still runs
+    chroot "$root" /bin/bash -c 'groupadd --help && useradd --help && mkdir --help && chown --help && head --help && grep --help' \
+        >/dev/null || { echo "the stripped runtime base lost a tool the image needs" >&2; exit 1; }
     import runtime "$tag" --change 'CMD=["/bin/bash"]'
 }
 
@@ -118,27 +130,7 @@ PGDATA=${PGDATA:-/var/lib/postgresql/data}
 mkdir -p "$PGDATA" /run/postgresql
 chown postgres:postgres "$PGDATA" /run/postgresql
 chmod 700 "$PGDATA"
-as_runtime() {
-    local tag=localhost/ftpbridge-base-runtime:bookworm-1 root="$WORK/runtime"
-    if exists "$tag" && [[ -z ${FORCE:-} ]]; then echo "kept $tag" >&2; return; fi
-    bootstrap runtime zlib1g
-    # nothing is installed into this image after it is made: the package tools, perl (only their
-    # scripts use it), the archive keys and dpkg's own database go, and glibc's iconv modules and
-    # locale sources (Java brings its own charsets)
-    local pkg
-    for pkg in apt libapt-pkg6.0 dpkg debconf perl-base gpgv debian-archive-keyring e2fsprogs logsave libext2fs2 \
-        libss2 libcom-err2 mount util-linux libsystemd0 libudev1; do
-        [[ -f $root/var/lib/dpkg/info/$pkg.list || -f $root/var/lib/dpkg/info/$pkg:amd64.list ]] || continue
-        cat "$root"/var/lib/dpkg/info/"$pkg"{,:amd64}.list 2>/dev/null | while read -r file; do
-            if [[ -f $root$file || -L $root$file ]]; then rm -f "$root$file"; fi
-        done
-    done
-    rm -rf "$root"/var/lib/dpkg "$root"/var/cache/debconf "$root"/usr/lib/x86_64-linux-gnu/gconv \
-        "$root"/usr/share/i18n "$root"/usr/share/zoneinfo "$root"/usr/share/lintian "$root"/usr/share/bash-completion "$root"/usr/share/perl5 "$root"/etc/apt
-    import runtime "$tag" --change 'CMD=["/bin/bash"]'
-}
-
-postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     pwfile=$(mktemp) && chown postgres "$pwfile"
     printf '%s\n' "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is required}" >"$pwfile"

@@ -35,7 +35,7 @@ class ContainerImageIT {
 
     /** The JDK the image's jlink stage makes its Java runtime from, and the Debian it runs on (no Java). */
     static final String BUILD_IMAGE = "localhost/ftpbridge-base-jdk:17-bookworm";
-    static final String RUNTIME_IMAGE = "localhost/ftpbridge-base-runtime:bookworm-1";
+    static final String RUNTIME_IMAGE = "localhost/ftpbridge-base-runtime:bookworm-2";
     /** Issue 13: the image, unpacked, at most 300 MB. */
     static final long MAX_IMAGE_BYTES = 300_000_000L;
     static final String POSTGRES_IMAGE = "localhost/ftpbridge-base-postgres:15-bookworm";
