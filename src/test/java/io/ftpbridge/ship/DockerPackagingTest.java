@@ -32,10 +32,21 @@ class DockerPackagingTest {
     }
 
     @Test
+    void imageRunsOnAJavaRuntimeThatJlinkMadeFromTheBuildImagesJdk() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertThat(instructions(dockerfile, "FROM")).contains("${BUILD_IMAGE} AS jre");
+        assertThat(instructions(dockerfile, "RUN")).anySatisfy(run -> assertThat(run)
+                .contains("jlink --add-modules java.base,", "--output /jre", "/jre/bin/java -Xshare:dump"));
+        assertThat(instructions(dockerfile, "COPY")).contains("--from=jre /jre /opt/java");
+        assertThat(env(dockerfile, "JAVA_HOME")).isEqualTo("/opt/java");
+        assertThat(env(dockerfile, "PATH")).startsWith("/opt/java/bin:");
+    }
+
+    @Test
     void baseImagesAndTheJarsOriginAreBuildArgumentsDefaultingToThePublicImagesAndASourceBuild() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         assertThat(instructions(dockerfile, "ARG"))
-                .contains("BUILD_IMAGE=eclipse-temurin:17-jdk", "RUNTIME_IMAGE=eclipse-temurin:17-jre", "JAR_FROM=source");
+                .contains("BUILD_IMAGE=eclipse-temurin:17-jdk", "RUNTIME_IMAGE=debian:bookworm-slim", "JAR_FROM=source");
         assertThat(instructions(dockerfile, "FROM")).contains("${BUILD_IMAGE} AS jar-source", "jar-${JAR_FROM} AS jar")
                 .anySatisfy(from -> assertThat(from).endsWith(" AS jar-host"));
         assertThat(instructions(dockerfile, "COPY")).contains("target/ftpbridge-*.jar /ftpbridge.jar");
