@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,6 +12,6 @@ import java.util.UUID;
  * @param bytesIn     bytes received on the control and data connections
  * @param bytesOut    bytes sent on the control and data connections
  */
-public record FtpSessionSnapshot(UUID id, String username, String remoteAddress, Instant connectedAt,
-                                 String lastCommand, long bytesIn, long bytesOut) {
+public record FtpSessionSnapshot(UUID id, @Schema(nullable = true) String username, String remoteAddress, Instant connectedAt,
+                                 @Schema(nullable = true) String lastCommand, long bytesIn, long bytesOut) {
 }
