@@ -12,6 +12,7 @@ import java.util.UUID;
  * @param bytesIn     bytes received on the control and data connections
  * @param bytesOut    bytes sent on the control and data connections
  */
-public record FtpSessionSnapshot(UUID id, @Schema(nullable = true) String username, String remoteAddress, Instant connectedAt,
-                                 @Schema(nullable = true) String lastCommand, long bytesIn, long bytesOut) {
+public record FtpSessionSnapshot(UUID id, @Schema(nullable = true) String username, String remoteAddress,
+                                 Instant connectedAt, @Schema(nullable = true) String lastCommand, long bytesIn,
+                                 long bytesOut) {
 }

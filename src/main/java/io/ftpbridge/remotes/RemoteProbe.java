@@ -36,8 +36,10 @@ public class RemoteProbe {
      * @param connectMillis time to connect and log in
      * @param error         why it failed, when {@code ok} is false
      */
-    public record TestResult(boolean ok, @Schema(nullable = true) String welcome, @Schema(nullable = true) String system, @Schema(nullable = true) List<String> features, @Schema(nullable = true) String pwd, long millis,
-                             long connectMillis, @Schema(nullable = true) String error) {
+    public record TestResult(boolean ok, @Schema(nullable = true) String welcome,
+                             @Schema(nullable = true) String system, @Schema(nullable = true) List<String> features,
+                             @Schema(nullable = true) String pwd, long millis, long connectMillis,
+                             @Schema(nullable = true) String error) {
     }
 
     public TestResult test(String name) {

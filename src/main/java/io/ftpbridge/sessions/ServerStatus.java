@@ -8,7 +8,7 @@ public record ServerStatus(Ftp ftp, String version) {
      * @param running  additive: whether the listener accepts connections now
      * @param sessions open control connections
      */
-    public record Ftp(int port, String passivePorts, @Schema(nullable = true) String passiveExternalAddress, String tls, int sessions,
-                      boolean running, @Schema(nullable = true) String bindAddress, boolean activeEnabled) {
+    public record Ftp(int port, String passivePorts, @Schema(nullable = true) String passiveExternalAddress, String tls,
+                      int sessions, boolean running, @Schema(nullable = true) String bindAddress, boolean activeEnabled) {
     }
 }

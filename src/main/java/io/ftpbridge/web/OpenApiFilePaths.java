@@ -64,7 +64,11 @@ public class OpenApiFilePaths {
                 boolean remote = tree.startsWith("/api/v1/remotes/");
                 PathItem underPath = remote ? remoteFiles(all) : localFiles(all);
                 underPath.readOperations().forEach(OpenApiFilePaths::withPathParameter);
+                // a bad path (400), a missing file or folder (404), a path through a file or a busy file (409)
+                underPath.readOperations().forEach(operation -> errors(operation, "400", "BadRequest", "404", "NotFound",
+                        "409", "Conflict"));
                 PathItem root = new PathItem().get(rootListing(underPath.getGet(), remote));
+                errors(root.getGet(), "404", "NotFound");
                 rewritten.addPathItem(tree, root);
                 rewritten.addPathItem(tree + "/{path}", underPath);
             }
@@ -178,8 +182,8 @@ public class OpenApiFilePaths {
             sortResponses(item.getPost(), responses);
         }
         if (item.getDelete() != null) {
+            ApiResponse glob = item.getDelete().getResponses() == null ? null : item.getDelete().getResponses().get("200");
             ApiResponses responses = keepErrors(item.getDelete().getResponses());
-            ApiResponse glob = responses.get("200");
             responses.addApiResponse("200", new ApiResponse().description("glob=true: what was deleted")
                     .content(glob != null && glob.getContent() != null ? glob.getContent() : new Content()));
             responses.addApiResponse("204", new ApiResponse().description("Deleted"));
@@ -241,6 +245,18 @@ public class OpenApiFilePaths {
             });
         }
         return kept;
+    }
+
+    /** Adds error responses (status, component name pairs) an operation does not list yet, in status order. */
+    private static void errors(Operation operation, String... statusAndComponent) {
+        ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        for (int i = 0; i < statusAndComponent.length; i += 2) {
+            if (!responses.containsKey(statusAndComponent[i])) {
+                responses.addApiResponse(statusAndComponent[i],
+                        new ApiResponse().$ref("#/components/responses/" + statusAndComponent[i + 1]));
+            }
+        }
+        sortResponses(operation, responses);
     }
 
     private static void sortResponses(Operation operation, ApiResponses responses) {

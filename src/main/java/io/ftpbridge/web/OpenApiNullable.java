@@ -39,8 +39,8 @@ public class OpenApiNullable {
     }
 
     private static boolean nullable(Schema<?> property) {
-        return Boolean.TRUE.equals(property.getNullable())
-                || (property.getTypes() != null && property.getTypes().contains("null") && property.getTypes().size() > 1);
+        Set<String> types = property.getTypes();
+        return Boolean.TRUE.equals(property.getNullable()) || (types != null && types.contains("null") && types.size() > 1);
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
