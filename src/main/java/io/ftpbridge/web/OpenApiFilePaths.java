@@ -22,8 +22,6 @@ import java.util.List;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 /**
  * The file endpoints in the OpenAPI document. The controllers map {@code /files/**} (folders, my
@@ -41,7 +39,6 @@ public class OpenApiFilePaths {
             "/api/v1/folders/{name}/files", "/api/v1/me/files", "/api/v1/remotes/{name}/files");
 
     @Bean
-    @Order(Ordered.HIGHEST_PRECEDENCE)
     OpenApiCustomizer filePaths() {
         return openApi -> {
             if (openApi.getPaths() == null) {
