@@ -53,3 +53,39 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- include "ftpbridge.fullname" $root }}
 {{- end }}
 {{- end }}
+
+{{/* More than one replica: a StatefulSet with per-pod passive ranges and Services. */}}
+{{- define "ftpbridge.replicated" -}}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ end }}
+{{- end }}
+
+{{/* Pod i's passive ports: ftp.passivePorts shifted by i times the range's size. Called with (list $ i). */}}
+{{- define "ftpbridge.podPassivePorts" -}}
+{{- $root := index . 0 }}
+{{- $i := int (index . 1) }}
+{{- $start := int $root.Values.ftp.passivePorts.start }}
+{{- $count := int (add1 (sub (int $root.Values.ftp.passivePorts.end) $start)) }}
+{{- $from := add $start (mul $i $count) | int }}
+{{- if gt (add $from $count | int) 65536 }}
+{{- fail (printf "ftp.passivePorts: pod %d's range would end above 65535; lower ftp.passivePorts or replicaCount" $i) }}
+{{- end }}
+{{- toJson (untilStep $from (add $from $count | int) 1) }}
+{{- end }}
+
+{{/* Stops rendering when replicaCount > 1 lacks what replicas need. */}}
+{{- define "ftpbridge.checkReplicas" -}}
+{{- if include "ftpbridge.replicated" . }}
+{{- if not .Values.postgresql.enabled }}
+{{- fail "replicaCount > 1 needs external PostgreSQL (postgresql.enabled=true, postgresql.host): the replicas share users, sessions, bans and transfer jobs through it, and the embedded H2 database belongs to one pod" }}
+{{- end }}
+{{- if and .Values.persistence.enabled (not .Values.persistence.existingClaim) (not (has "ReadWriteMany" .Values.persistence.accessModes)) }}
+{{- fail "replicaCount > 1 needs persistence.accessModes [ReadWriteMany] (or an existingClaim that is ReadWriteMany): every replica serves the same folders" }}
+{{- end }}
+{{- if and .Values.replicas.passiveAddresses (ne (len .Values.replicas.passiveAddresses) (int .Values.replicaCount)) }}
+{{- fail (printf "replicas.passiveAddresses needs one address per pod: %d given for replicaCount %d" (len .Values.replicas.passiveAddresses) (int .Values.replicaCount)) }}
+{{- end }}
+{{- if and (not .Values.replicas.hostPorts) (ne .Values.replicas.passiveServiceType "NodePort") (not .Values.replicas.passiveAddresses) (not .Values.ftp.passiveExternalAddress) }}
+{{- fail "replicaCount > 1: set replicas.passiveAddresses (one per pod, each its passive Service's address) or ftp.passiveExternalAddress (one TCP load balancer that forwards each pod's passive range to it), or use replicas.passiveServiceType=NodePort or replicas.hostPorts" }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -18,12 +18,12 @@ public final class FolderFilePath {
     private FolderFilePath() {
     }
 
-    static String of(HttpServletRequest request, String folder) {
+    static String of(HttpServletRequest request, String folder) throws InvalidPathException {
         return after(request, "/api/v1/folders/" + folder + "/files");
     }
 
     /** The relative path after {@code prefix} (a files endpoint's base, e.g. {@code /api/v1/me/files}). */
-    public static String after(HttpServletRequest request, String filesBase) {
+    public static String after(HttpServletRequest request, String filesBase) throws InvalidPathException {
         String raw = request.getRequestURI();
         String prefix = request.getContextPath() + filesBase;
         if (!raw.startsWith(prefix)) {
@@ -49,13 +49,13 @@ public final class FolderFilePath {
     }
 
     /** The rules for a path given as a parameter ({@code ?to=}), already decoded by the servlet container. */
-    public static String ofParameter(String path) {
+    public static String ofParameter(String path) throws InvalidPathException {
         String relative = path.startsWith("/") && !path.startsWith("//") ? path.substring(1) : path;
         check(relative);
         return relative;
     }
 
-    private static void check(String path) {
+    private static void check(String path) throws InvalidPathException {
         if (path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
             throw new InvalidPathException(path, "path contains a forbidden character");
         }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
@@ -35,7 +34,7 @@ public class FolderService {
     private final StorageService storage;
     private final MountLookup mounts;
 
-    public FolderService(FolderRepository folders, StorageService storage, @Lazy MountLookup mounts) {
+    public FolderService(FolderRepository folders, StorageService storage, MountLookup mounts) {
         this.folders = folders;
         this.storage = storage;
         this.mounts = mounts;
@@ -202,7 +201,12 @@ public class FolderService {
     }
 
     private FolderStorage toStorage(Folder folder) {
-        Path root = folder.getLocation() != null ? Path.of(folder.getLocation()) : storage.defaultLocation(folder.getName());
+        Path root;
+        try {
+            root = folder.getLocation() != null ? Path.of(folder.getLocation()) : storage.defaultLocation(folder.getName());
+        } catch (InvalidPathException e) { // names are validated before; a stored name never gets here
+            throw new InvalidRequestException("name", e.getMessage());
+        }
         return new FolderStorage(folder.getName(), root, folder.getQuotaBytes(), folder.getQuotaFiles());
     }
 

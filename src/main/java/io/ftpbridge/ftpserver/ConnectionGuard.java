@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
+import java.util.List;
 import java.util.Set;
+import io.ftpbridge.security.Cidr;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +46,10 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
     private volatile FtpServerContext context;
     private final Set<IoSession> open = ConcurrentHashMap.newKeySet();
     private final PerSession perSession = new PerSession();
+    /** Null when the PROXY protocol is off. */
+    private final ProxyProtocolFilter proxyProtocol;
+    private final List<Cidr> trustedProxies;
+    private final PassivePortRange passivePorts;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "ftp-login-timeout");
         thread.setDaemon(true);
@@ -52,27 +58,47 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
 
     ConnectionGuard(FtpProperties properties) {
         this.properties = properties;
+        this.trustedProxies = properties.trustedProxyNetworks();
+        this.passivePorts = new PassivePortRange(properties.passivePorts());
+        this.proxyProtocol = properties.proxyProtocol() == FtpProperties.ProxyProtocol.OFF ? null
+                : new ProxyProtocolFilter(properties.proxyProtocol(), trustedProxies);
     }
 
     /** Called by MINA as each connection is created, before anything is sent to it. */
     @Override
-    public synchronized boolean accept(IoSession session) {
-        InetAddress address = address(session);
-        long fromAddress = open.stream().filter(s -> !refused(s) && address != null && address.equals(address(s))).count();
-        long unauthenticated = open.stream().filter(s -> !refused(s) && !loggedIn(s)).count();
-        if (fromAddress >= properties.maxConnectionsPerAddress()) {
-            session.setAttribute(REFUSAL, "Too many connections from your address; try again later.");
-        } else if (unauthenticated >= properties.maxUnauthenticatedConnections()) {
-            session.setAttribute(REFUSAL, "Too many connections waiting to log in; try again later.");
-        }
+    public boolean accept(IoSession session) {
         open.add(session);
         IoFilterChain chain = session.getFilterChain();
+        if (proxyProtocol != null) {
+            chain.addFirst("ftpbridgeProxyProtocol", proxyProtocol);
+        }
         if (chain.contains("codec")) {
             chain.addAfter("codec", "ftpbridgeGuard", perSession);
         } else {
             chain.addLast("ftpbridgeGuard", perSession);
         }
         return true;
+    }
+
+    /**
+     * Decided when the connection opens, once its client's address is known (after a PROXY header):
+     * the connections of the same address and those not logged in are counted then.
+     */
+    private synchronized String refusal(IoSession session) {
+        InetAddress address = address(session);
+        long fromAddress = open.stream().filter(s -> s != session && !refused(s) && address != null
+                && address.equals(address(s))).count();
+        long unauthenticated = open.stream().filter(s -> s != session && !refused(s) && !loggedIn(s)).count();
+        String refusal = null;
+        if (fromAddress >= properties.maxConnectionsPerAddress()) {
+            refusal = "Too many connections from your address; try again later.";
+        } else if (unauthenticated >= properties.maxUnauthenticatedConnections()) {
+            refusal = "Too many connections waiting to log in; try again later.";
+        }
+        if (refusal != null) {
+            session.setAttribute(REFUSAL, refusal);
+        }
+        return refusal;
     }
 
     /** The server these connections belong to, known once MINA has created it. */
@@ -108,17 +134,18 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
 
         @Override
         public void sessionOpened(NextFilter next, IoSession session) throws Exception {
-            Object refusal = session.getAttribute(REFUSAL);
+            String refusal = refusal(session);
             if (refusal != null) {
                 log.info("FTP connection refused: address={} reason={}", text(address(session)), refusal);
                 session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
-                        refusal.toString()));
+                        refusal));
                 session.closeOnFlush();
                 return;
             }
             FtpIoSession ftpSession = new FtpIoSession(session, context);
             SameClientDataConnectionFactory data = new SameClientDataConnectionFactory(context, ftpSession,
-                    properties.passiveIpCheck());
+                    properties.passiveIpCheck(), properties.proxyProtocol() == FtpProperties.ProxyProtocol.OFF ? List.of()
+                    : trustedProxies, passivePorts);
             data.setServerControlAddress(((InetSocketAddress) session.getLocalAddress()).getAddress());
             session.setAttribute(DATA_CONNECTION, data);
             armLoginTimer(session);
@@ -186,7 +213,7 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
     }
 
     private static InetAddress address(IoSession session) {
-        return session.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        return ClientAddress.inet(session);
     }
 
     private static String text(InetAddress address) {

@@ -52,6 +52,8 @@ final class DataTransfer {
     private volatile Socket socket;
     private boolean finished;
 
+    private final long startedNanos = System.nanoTime();
+
     DataTransfer(FtpIoSession session, String command, String path, long expected) {
         this.session = session;
         this.command = command;
@@ -65,6 +67,14 @@ final class DataTransfer {
 
     long bytes() {
         return bytes.get();
+    }
+
+    /** What the sessions API shows of this transfer: path, direction, bytes so far and the average rate. */
+    FtpTransferSnapshot snapshot() {
+        long moved = bytes.get();
+        long nanos = Math.max(1, System.nanoTime() - startedNanos);
+        return new FtpTransferSnapshot(path, command.equals("RETR") ? "DOWNLOAD" : "UPLOAD", moved,
+                (long) (moved * 1e9 / nanos));
     }
 
     boolean aborted() {

@@ -78,7 +78,7 @@ final class DataTransfers {
         } catch (Exception e) {
             copy.notOpened();
             log.info("FTP data connection not opened: user={} address={} path={} error={}", user(session),
-                    session.getRemoteAddress(), transfer.path, e.toString());
+                    ClientAddress.text(ClientAddress.inet(session)), transfer.path, e.toString());
             return transfer.aborted()
                     ? new DefaultFtpReply(FtpReply.REPLY_426_CONNECTION_CLOSED_TRANSFER_ABORTED, "Transfer aborted.")
                     : new DefaultFtpReply(FtpReply.REPLY_425_CANT_OPEN_DATA_CONNECTION, "Cannot open data connection.");

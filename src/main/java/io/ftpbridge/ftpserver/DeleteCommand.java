@@ -1,8 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -62,13 +60,13 @@ final class DeleteCommand extends StorageCommand {
             } else {
                 files.deleteFile(path);
             }
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP {} refused: user={} address={} path={} reason={}", verb, user, session.getRemoteAddress(), path,
+        } catch (IOException e) {
+            log.info("FTP {} refused: user={} address={} path={} reason={}", verb, user, ClientAddress.text(ClientAddress.inet(session)), path,
                     e instanceof NoSuchFileException ? "missing" : e.getMessage());
             session.write(failure(e, path));
             return;
         }
-        log.info("FTP {}: user={} address={} path={}", verb, user, session.getRemoteAddress(), path);
+        log.info("FTP {}: user={} address={} path={}", verb, user, ClientAddress.text(ClientAddress.inet(session)), path);
         StorageFtpFile file = new StorageFtpFile(files, path);
         if (directory) {
             ((ServerFtpStatistics) context.getFtpStatistics()).setRmdir(session, file);

@@ -93,8 +93,11 @@ final class DownloadCommand extends AbstractCommand {
         try (in) {
             long bytes = transfer.send(data, in, bytesPerSecond);
             ((ServerFtpStatistics) context.getFtpStatistics()).setDownload(session, file, bytes);
+            if (file instanceof StorageFtpFile stored) {
+                stored.downloaded(bytes);
+            }
             log.info("FTP download: user={} address={} path={} offset={} bytes={}", user,
-                    session.getRemoteAddress(), transfer.path, offset, bytes);
+                    ClientAddress.text(ClientAddress.inet(session)), transfer.path, offset, bytes);
             return new DefaultFtpReply(FtpReply.REPLY_226_CLOSING_DATA_CONNECTION, "Transfer complete.");
         } catch (IOException e) {
             if (transfer.aborted() || e instanceof SocketException) {

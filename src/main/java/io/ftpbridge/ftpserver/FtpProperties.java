@@ -7,6 +7,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import io.ftpbridge.security.Cidr;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -28,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxUnauthenticatedConnections connections not (yet) logged in, server-wide; more are answered 421
  * @param maxConnectionsPerAddress      control connections from one client address; more are answered 421
  * @param maxConnectionsPerUser  sessions of one account when the account's own {@code maxConnections} is 0
+ * @param proxyProtocol          PROXY protocol (v1 and v2) on the control listener: off, optional or required
+ * @param trustedProxies         CIDRs of the proxies whose PROXY headers are believed
  */
 @Validated
 @ConfigurationProperties("ftpbridge.ftp")
@@ -48,12 +52,22 @@ public record FtpProperties(
         @DefaultValue("30s") @NotNull Duration loginTimeout,
         @DefaultValue("100") @Min(1) int maxUnauthenticatedConnections,
         @DefaultValue("50") @Min(1) int maxConnectionsPerAddress,
-        @DefaultValue("10") @Min(1) int maxConnectionsPerUser) {
+        @DefaultValue("10") @Min(1) int maxConnectionsPerUser,
+        @DefaultValue("OFF") @NotNull ProxyProtocol proxyProtocol,
+        @DefaultValue List<String> trustedProxies) {
 
     /** A port range, a list, or both: {@code 30000-30099}, {@code 30000,30002-30005}. */
     static final String PORT_LIST = "^\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?(\\s*,\\s*\\d{1,5}(\\s*-\\s*\\d{1,5})?)*\\s*$";
 
     public enum TlsMode { NONE, EXPLICIT, IMPLICIT }
+
+    /** {@code off}: no PROXY headers; {@code optional}: from trusted proxies, others direct; {@code required}: only via trusted proxies. */
+    public enum ProxyProtocol { OFF, OPTIONAL, REQUIRED }
+
+    /** The trusted proxies, parsed. */
+    public List<Cidr> trustedProxyNetworks() {
+        return trustedProxies == null ? List.of() : trustedProxies.stream().map(Cidr::parse).toList();
+    }
 
     /**
      * FTPS. {@code explicit} offers AUTH TLS on the control port; {@code implicit} speaks TLS from
@@ -67,6 +81,19 @@ public record FtpProperties(
     }
 
     public FtpProperties {
+        if (trustedProxies != null) {
+            for (String cidr : trustedProxies) {
+                try {
+                    Cidr.parse(cidr);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("ftpbridge.ftp.trusted-proxies: " + e.getMessage());
+                }
+            }
+        }
+        if (proxyProtocol != null && proxyProtocol != ProxyProtocol.OFF && (trustedProxies == null || trustedProxies.isEmpty())) {
+            throw new IllegalArgumentException("ftpbridge.ftp.proxy-protocol " + proxyProtocol.name().toLowerCase()
+                    + " needs ftpbridge.ftp.trusted-proxies");
+        }
         if (tls != null && tls.mode() != TlsMode.NONE && tls.keystore() == null) {
             throw new IllegalArgumentException(
                     "ftpbridge.ftp.tls.keystore must be set when ftpbridge.ftp.tls.mode is " + tls.mode());

@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.IpLists;
 import io.ftpbridge.security.LoginGuard;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.users.UserService;
@@ -48,6 +49,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private final MeterRegistry meters;
     private final LoginGuard logins;
     private final ApplicationEventPublisher events;
+    private final IpLists ipLists;
     private volatile FtpServer server;
     private volatile ConnectionGuard connectionGuard;
     private volatile DataTransfers transfers;
@@ -55,13 +57,14 @@ public class FtpServerLifecycle implements SmartLifecycle {
     private boolean metricsBound;
 
     public FtpServerLifecycle(FtpProperties properties, UserService users, StorageService storage, MeterRegistry meters,
-                              LoginGuard logins, ApplicationEventPublisher events) {
+                              LoginGuard logins, IpLists ipLists, ApplicationEventPublisher events) {
         this.events = events;
         this.properties = properties;
         this.users = users;
         this.storage = storage;
         this.meters = meters;
         this.logins = logins;
+        this.ipLists = ipLists;
     }
 
     @Override
@@ -79,11 +82,11 @@ public class FtpServerLifecycle implements SmartLifecycle {
         port = listener().getPort();
         bindMetrics();
         log.info("FTP server listening: port={} bindAddress={} passivePorts={} passiveExternalAddress={} tls={} "
-                        + "tlsRequired={} active={} passiveIpCheck={}",
+                        + "tlsRequired={} active={} passiveIpCheck={} proxyProtocol={} trustedProxies={}",
                 port, properties.bindAddress() == null ? "*" : properties.bindAddress(), properties.passivePorts(),
                 properties.passiveExternalAddress() == null ? "-" : properties.passiveExternalAddress(),
                 properties.tls().mode(), properties.tls().required(), properties.activeEnabled(),
-                properties.passiveIpCheck());
+                properties.passiveIpCheck(), properties.proxyProtocol(), properties.trustedProxies());
     }
 
     private FtpServer build() {
@@ -96,7 +99,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
             data.setPassiveAddress(properties.bindAddress());
         }
         data.setActiveEnabled(properties.activeEnabled());
-        data.setActiveIpCheck(properties.activeIpCheck());
+        // PORT/EPRT targets are checked against the client's address (a proxied one too) by ChannelPolicyFtplet
+        data.setActiveIpCheck(false);
         // passive connections are accepted and checked by SameClientDataConnectionFactory, not by MINA
         data.setPassiveIpCheck(false);
         data.setIdleTime((int) Math.max(1, properties.idleTimeout().toSeconds()));
@@ -148,7 +152,7 @@ public class FtpServerLifecycle implements SmartLifecycle {
         commands.addCommand("REST", new RestartCommand());
         commands.addCommand("FEAT", new FeatCommand(tls.mode() != FtpProperties.TlsMode.NONE));
         commands.addCommand("USER", new NoDelayCommand(new UserCommand(tls.required())));
-        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties)));
+        commands.addCommand("PASS", new NoDelayCommand(new PassCommand(logins, properties, events)));
         commands.addCommand("AUTH", new NoDelayCommand(new AUTH()));
         CommandTable.register(commands, tls.mode() != FtpProperties.TlsMode.NONE);
 
@@ -160,8 +164,8 @@ public class FtpServerLifecycle implements SmartLifecycle {
         factory.setCommandFactory(new CommandTable(commands.createCommandFactory()));
         // mutable: MINA clears the ftplet map when the server stops
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
-        ftplets.put("guard", new SessionGuardFtplet(logins));
-        ftplets.put("channels", new ChannelPolicyFtplet(tls.required()));
+        ftplets.put("guard", new SessionGuardFtplet(logins, ipLists));
+        ftplets.put("channels", new ChannelPolicyFtplet(tls.required(), properties.activeIpCheck()));
         ftplets.put("transfer", new TransferControlFtplet(this::sessions));
         factory.setFtplets(ftplets);
         connectionGuard = guard;

@@ -1,10 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.users.UserAccessRevokedEvent;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,12 +11,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
-/** The live sessions of the embedded FTP server: listed from MINA, disconnected on request. */
+/**
+ * The live sessions of this instance's FTP server: listed from MINA, disconnected on request.
+ * The sessions of every instance are {@code sessions/SessionRegistry}'s.
+ */
 @Component
 public class FtpSessions {
 
     private static final Logger log = LoggerFactory.getLogger(FtpSessions.class);
-
     private final FtpServerLifecycle ftp;
 
     public FtpSessions(FtpServerLifecycle ftp) {
@@ -31,7 +30,7 @@ public class FtpSessions {
         return ftp.sessions().stream()
                 .filter(s -> s.isConnected() && !s.isClosing())
                 .map(FtpSessions::snapshot)
-                .sorted(Comparator.comparing(FtpSessionSnapshot::connectedAt).thenComparing(FtpSessionSnapshot::id))
+                .sorted(FtpSessionSnapshot.OLDEST_FIRST)
                 .toList();
     }
 
@@ -46,7 +45,7 @@ public class FtpSessions {
         found.getDataConnection().closeDataConnection();
         found.closeNow();
         log.info("FTP session disconnected by administrator: id={} user={} address={}", id, user,
-                address(found.getRemoteAddress()));
+                ClientAddress.withPort(ClientAddress.of(found)));
         return true;
     }
 
@@ -58,26 +57,22 @@ public class FtpSessions {
                 session.getDataConnection().closeDataConnection();
                 session.closeNow();
                 log.info("FTP session ended: id={} user={} address={} reason=account {}", session.getSessionId(),
-                        event.username(), address(session.getRemoteAddress()), event.reason().name().toLowerCase());
+                        event.username(), ClientAddress.withPort(ClientAddress.of(session)), event.reason().name().toLowerCase());
             }
         }
     }
 
     private static FtpSessionSnapshot snapshot(FtpIoSession session) {
         Object last = session.getAttribute(SessionGuardFtplet.LAST_COMMAND);
-        return new FtpSessionSnapshot(session.getSessionId(),
+        DataTransfer running = DataTransfer.running(session);
+        FtpTransferSnapshot transfer = running == null ? null : running.snapshot();
+        return new FtpSessionSnapshot(session.getSessionId(), null,
                 session.getUser() == null ? null : session.getUser().getName(),
-                address(session.getRemoteAddress()),
+                ClientAddress.withPort(ClientAddress.of(session)),
                 Instant.ofEpochMilli(session.getCreationTime()),
                 last == null ? null : last.toString(),
                 session.getReadBytes(),
-                session.getWrittenBytes());
-    }
-
-    private static String address(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+                session.getWrittenBytes(),
+                transfer);
     }
 }

@@ -1,7 +1,5 @@
 package io.ftpbridge.ftpserver;
 
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import java.io.IOException;
 import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.ftplet.FtpRequest;
@@ -32,12 +30,12 @@ final class MakeDirectoryCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).mkdir(path);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP MKD refused: user={} address={} path={} reason={}", user, session.getRemoteAddress(), path, e.toString());
+        } catch (IOException e) {
+            log.info("FTP MKD refused: user={} address={} path={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)), path, e.toString());
             session.write(creationFailure(e, path));
             return;
         }
-        log.info("FTP MKD: user={} address={} path={}", user, session.getRemoteAddress(), path);
+        log.info("FTP MKD: user={} address={} path={}", user, ClientAddress.text(ClientAddress.inet(session)), path);
         ((ServerFtpStatistics) context.getFtpStatistics()).setMkdir(session, new StorageFtpFile(fileSystem(session), path));
         reply(session, FtpReply.REPLY_257_PATHNAME_CREATED, quoted(path) + " created.");
     }

@@ -1,8 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.net.SocketException;
@@ -46,7 +44,7 @@ final class MlsdCommand extends StorageCommand {
                 for (FileEntry entry : files.list(path)) {
                     listing.append(MlstFacts.entry(facts, files, prefix + entry.name(), entry, entry.name())).append("\r\n");
                 }
-            } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+            } catch (IOException e) {
                 session.write(failure(e, path));
                 return;
             }

@@ -1,7 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import org.apache.ftpserver.ftplet.FtpReply;
@@ -28,7 +27,7 @@ final class MlstCommand extends StorageCommand {
         FileEntry entry;
         try {
             entry = files.stat(path);
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             session.write(failure(e, path));
             return;
         }

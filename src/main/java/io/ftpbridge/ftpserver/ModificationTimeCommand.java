@@ -1,16 +1,13 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.Permission;
-import io.ftpbridge.storage.PermissionDeniedException;
+import io.ftpbridge.storage.Access;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ftpserver.ftplet.FtpReply;
@@ -88,8 +85,7 @@ final class ModificationTimeCommand extends StorageCommand {
             return;
         }
         String path = pathOr(session, argument);
-        Set<Permission> granted = fileSystem(session).permissionsAt(path);
-        if (!granted.contains(Permission.READ) && !granted.contains(Permission.LIST)) {
+        if (!fileSystem(session).allows(path, Access.METADATA)) {
             reply(session, FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, path + ": Permission denied.");
             return;
         }
@@ -100,7 +96,7 @@ final class ModificationTimeCommand extends StorageCommand {
                 return;
             }
             reply(session, FtpReply.REPLY_213_FILE_STATUS, format(entry.modified()));
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             session.write(failure(e, path));
         }
     }
@@ -110,12 +106,12 @@ final class ModificationTimeCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).setModified(path, time);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP set time refused: user={} address={} path={} reason={}", user, session.getRemoteAddress(), path, e.toString());
+        } catch (IOException e) {
+            log.info("FTP set time refused: user={} address={} path={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)), path, e.toString());
             session.write(failure(e, path));
             return;
         }
-        log.info("FTP set time: user={} address={} path={} modified={}", user, session.getRemoteAddress(), path, time);
+        log.info("FTP set time: user={} address={} path={} modified={}", user, ClientAddress.text(ClientAddress.inet(session)), path, time);
         reply(session, okCode, "Modify=" + format(time) + "; " + path);
     }
 

@@ -1,9 +1,9 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import org.apache.ftpserver.command.AbstractCommand;
 import org.apache.ftpserver.ftplet.AuthenticationFailedException;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
@@ -18,6 +18,7 @@ import org.apache.ftpserver.usermanager.UsernamePasswordAuthentication;
 import org.apache.ftpserver.usermanager.impl.UserMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * PASS: the login. Each attempt is counted by the {@link LoginGuard} before the password is
@@ -30,12 +31,22 @@ final class PassCommand extends AbstractCommand {
 
     private final LoginGuard guard;
     private final FtpProperties properties;
+    private final ApplicationEventPublisher events;
     /** Makes "count the account's sessions, then log in" one step. */
     private final Object loginLock = new Object();
 
-    PassCommand(LoginGuard guard, FtpProperties properties) {
+    PassCommand(LoginGuard guard, FtpProperties properties, ApplicationEventPublisher events) {
         this.guard = guard;
         this.properties = properties;
+        this.events = events;
+    }
+
+    private void announce(String user, String address, boolean succeeded) {
+        try {
+            events.publishEvent(new FtpLoginAttempt(user, address, succeeded));
+        } catch (RuntimeException e) {
+            log.warn("Login event not recorded: user={} address={} error={}", user, address, e.toString());
+        }
     }
 
     @Override
@@ -51,9 +62,9 @@ final class PassCommand extends AbstractCommand {
             session.write(new DefaultFtpReply(FtpReply.REPLY_503_BAD_SEQUENCE_OF_COMMANDS, "Send USER first."));
             return;
         }
-        InetAddress address = session.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        InetAddress address = ClientAddress.inet(session);
         String client = address == null ? "?" : address.getHostAddress();
-        LoginGuard.Attempt attempt = guard.begin(client, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.FTP, client, username);
         if (!attempt.allowed()) {
             log.info("FTP login refused: user={} address={} reason=too many failed logins", username, client);
             refuse(session, FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
@@ -68,6 +79,7 @@ final class PassCommand extends AbstractCommand {
                     new UsernamePasswordAuthentication(username, request.getArgument(), metadata));
             account = (FtpAccount) user;
         } catch (AuthenticationFailedException e) {
+            announce(username, client, false);
             failed(session, context, attempt);
             return;
         } catch (RuntimeException e) {
@@ -106,6 +118,7 @@ final class PassCommand extends AbstractCommand {
             statistics.setLogin(session);
         }
         log.info("FTP login: user={} address={}", username, client);
+        announce(username, client, true);
         session.write(new DefaultFtpReply(FtpReply.REPLY_230_USER_LOGGED_IN, "User logged in, proceed."));
     }
 

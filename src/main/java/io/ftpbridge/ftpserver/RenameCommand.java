@@ -1,9 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.Permission;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -79,8 +77,8 @@ final class RenameCommand extends StorageCommand {
         String user = session.getUser().getName();
         try {
             fileSystem(session).rename(from.getAbsolutePath(), path, true);
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
-            log.info("FTP RNTO refused: user={} address={} from={} to={} reason={}", user, session.getRemoteAddress(),
+        } catch (IOException e) {
+            log.info("FTP RNTO refused: user={} address={} from={} to={} reason={}", user, ClientAddress.text(ClientAddress.inet(session)),
                     from.getAbsolutePath(), path, e.toString());
             if (e instanceof NoSuchFileException) {
                 // either the file went away since RNFR, or the target's directory does not exist
@@ -91,7 +89,7 @@ final class RenameCommand extends StorageCommand {
             }
             return;
         }
-        log.info("FTP RNTO: user={} address={} from={} to={}", user, session.getRemoteAddress(), from.getAbsolutePath(), path);
+        log.info("FTP RNTO: user={} address={} from={} to={}", user, ClientAddress.text(ClientAddress.inet(session)), from.getAbsolutePath(), path);
         reply(session, FtpReply.REPLY_250_REQUESTED_FILE_ACTION_OKAY, "Renamed " + from.getAbsolutePath() + " to " + path + ".");
     }
 }

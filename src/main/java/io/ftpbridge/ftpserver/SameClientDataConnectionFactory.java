@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
+import io.ftpbridge.security.Cidr;
 import org.apache.ftpserver.DataConnectionConfiguration;
 import org.apache.ftpserver.DataConnectionException;
 import org.apache.ftpserver.ftplet.DataConnection;
@@ -34,6 +36,9 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     private final FtpIoSession session;
     private final IODataConnectionFactory active;
     private final boolean ipCheck;
+    /** Passive connections from these carry a PROXY header naming the client (empty: the PROXY protocol is off). */
+    private final List<Cidr> trustedProxies;
+    private final PassivePortRange passivePorts;
     private InetAddress serverControlAddress;
     private ServerSocket listening;
     private Socket socket;
@@ -44,8 +49,11 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     private boolean zip;
     private long requestTime;
 
-    SameClientDataConnectionFactory(FtpServerContext context, FtpIoSession session, boolean ipCheck) {
+    SameClientDataConnectionFactory(FtpServerContext context, FtpIoSession session, boolean ipCheck,
+                                    List<Cidr> trustedProxies, PassivePortRange passivePorts) {
         this.session = session;
+        this.passivePorts = passivePorts;
+        this.trustedProxies = trustedProxies;
         this.active = new IODataConnectionFactory(context, session);
         this.ipCheck = ipCheck;
         this.secure = session.getListener() != null
@@ -60,7 +68,6 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
         }
         if (listening != null) {
             closeQuietly(listening);
-            configuration().releasePassivePort(port);
             listening = null;
         }
         active.closeDataConnection();
@@ -81,14 +88,13 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     public synchronized InetSocketAddress initPassiveDataConnection() throws DataConnectionException {
         closeDataConnection();
         DataConnectionConfiguration configuration = configuration();
-        int requested = configuration.requestPassivePort();
-        if (requested == -1) {
-            throw new DataConnectionException("Cannot find an available passive port.");
-        }
         try {
             InetAddress bind = configuration.getPassiveAddress() == null ? serverControlAddress
                     : InetAddress.getByName(configuration.getPassiveAddress());
-            listening = new ServerSocket(requested, 0, bind);
+            listening = passivePorts.bind(bind);
+            if (listening == null) {
+                throw new DataConnectionException("Cannot find an available passive port.");
+            }
             port = listening.getLocalPort();
             address = bind;
             listening.setSoTimeout(configuration.getIdleTime() * 1000);
@@ -96,9 +102,6 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
             requestTime = System.currentTimeMillis();
             return new InetSocketAddress(address, port);
         } catch (IOException e) {
-            if (listening == null) {
-                configuration.releasePassivePort(requested);
-            }
             closeDataConnection();
             throw new DataConnectionException("Failed to open a passive data connection: " + e.getMessage(), e);
         }
@@ -114,6 +117,40 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
         return new IODataConnection(acceptFromClient(), session, this);
     }
 
+    /**
+     * Reads the PROXY header a trusted proxy sends first on a passive data connection, byte by byte
+     * so that no data is consumed: the client's address, or null when the header is malformed or
+     * missing. A header speaking for the proxy itself (LOCAL) names no client: also null.
+     */
+    private static InetAddress proxiedClient(Socket socket, long deadline) throws IOException {
+        byte[] header = new byte[16 + 1024];
+        int length = 0;
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, Math.min(10_000, deadline - System.currentTimeMillis())));
+        try {
+            java.io.InputStream in = socket.getInputStream();
+            while (length < header.length) {
+                int b = in.read();
+                if (b < 0) {
+                    return null;
+                }
+                header[length++] = (byte) b;
+                ProxyHeader.Result result = ProxyHeader.parse(header, length);
+                if (result.status() == ProxyHeader.Status.COMPLETE) {
+                    return result.source() == null ? null : result.source().getAddress();
+                }
+                if (result.status() == ProxyHeader.Status.INVALID) {
+                    return null;
+                }
+            }
+            return null;
+        } catch (SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
     /** Not synchronized while waiting, so that ABOR or a closing session can close the listening socket. */
     private Socket acceptFromClient() throws Exception {
         ServerSocket listening;
@@ -123,19 +160,25 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
         if (listening == null) {
             throw new DataConnectionException("No passive data connection was prepared.");
         }
-        InetAddress client = ((InetSocketAddress) session.getRemoteAddress()).getAddress();
+        InetAddress client = ClientAddress.inet(session);
         DataConnectionConfiguration configuration = configuration();
         long deadline = System.currentTimeMillis() + Math.max(1, configuration.getIdleTime()) * 1000L;
         try {
             Socket accepted;
             while (true) {
                 accepted = listening.accept();
-                if (!ipCheck || accepted.getInetAddress().equals(client)) {
+                InetAddress from = accepted.getInetAddress();
+                if (ProxyProtocolFilter.trusted(trustedProxies, from)) {
+                    from = proxiedClient(accepted, deadline);
+                }
+                if (from != null && (!ipCheck || from.equals(client))) {
                     break;
                 }
-                log.warn("FTP data connection refused: user={} address={} expected={} port={} reason=not the client's address",
+                log.warn("FTP data connection refused: user={} address={} expected={} port={} reason={}",
                         session.getUser() == null ? null : session.getUser().getName(),
-                        accepted.getInetAddress().getHostAddress(), client.getHostAddress(), port);
+                        accepted.getInetAddress().getHostAddress() + (from == null || from.equals(accepted.getInetAddress())
+                                ? "" : " (for " + from.getHostAddress() + ")"),
+                        client.getHostAddress(), port, from == null ? "malformed PROXY header" : "not the client's address");
                 closeQuietly(accepted);
                 int left = (int) (deadline - System.currentTimeMillis());
                 if (left <= 0) {

@@ -1,10 +1,11 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.security.IpLists;
 import io.ftpbridge.security.LoginGuard;
+import io.ftpbridge.security.Protocol;
 import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.Permission;
+import io.ftpbridge.storage.Access;
 import io.ftpbridge.storage.UserFileSystem;
-import java.net.InetSocketAddress;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-session bookkeeping MINA leaves to ftplets: refuses connections from an address the
- * {@link LoginGuard} has locked out (PASS counts the failures), refuses listings the mount does
- * not allow (MINA would send an empty one), and remembers each session's last command for the
- * sessions API.
+ * {@link LoginGuard} has locked out (PASS counts the failures), refuses commands whose
+ * {@link Access} storage does not allow at their path with 550 (MINA would send an empty listing
+ * or a 450), and remembers each session's last command for the sessions API.
  */
 final class SessionGuardFtplet extends DefaultFtplet {
 
@@ -28,15 +29,23 @@ final class SessionGuardFtplet extends DefaultFtplet {
     private static final Logger log = LoggerFactory.getLogger(SessionGuardFtplet.class);
 
     private final LoginGuard logins;
+    private final IpLists ipLists;
 
-    SessionGuardFtplet(LoginGuard logins) {
+    SessionGuardFtplet(LoginGuard logins, IpLists ipLists) {
         this.logins = logins;
+        this.ipLists = ipLists;
     }
 
     @Override
     public FtpletResult onConnect(FtpSession session) throws FtpException {
         String address = address(session);
-        if (logins.lockedFor(address).isPresent()) {
+        if (ipLists.denies(Protocol.FTP, ClientAddress.inet(session))) {
+            log.info("FTP connection refused: address={} reason=denied by IP list", address);
+            session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
+                    "Connections from your address are not accepted."));
+            return FtpletResult.DISCONNECT;
+        }
+        if (logins.lockedFor(Protocol.FTP, address).isPresent()) {
             log.info("FTP connection refused: address={} reason=too many failed logins", address);
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Too many failed logins from your address; try again later."));
@@ -50,27 +59,23 @@ final class SessionGuardFtplet extends DefaultFtplet {
         String command = request.getCommand();
         session.setAttribute(LAST_COMMAND, command.equals("PASS") ? "PASS ****" : request.getRequestLine());
         switch (command) {
-            case "SIZE" -> {
-                return refuseWithout(session, request, Permission.READ, Permission.LIST);
+            case "SIZE", "MLST" -> {
+                return refuseWithout(session, request, Access.METADATA);
             }
             case "MD5", "MMD5" -> {
-                // a checksum tells about the content: READ, as RETR
-                return refuseWithout(session, request, Permission.READ);
-            }
-            case "MLST" -> {
-                return refuseWithout(session, request, Permission.LIST, Permission.READ);
+                return refuseWithout(session, request, Access.CHECKSUM);
             }
             case "STAT" -> {
-                return request.getArgument() == null ? FtpletResult.DEFAULT : refuseWithout(session, request, Permission.LIST);
+                return request.getArgument() == null ? FtpletResult.DEFAULT : refuseWithout(session, request, Access.LIST);
             }
             case "LIST", "NLST", "MLSD" -> {
                 return refuseUnlistable(session, request);
             }
             case "DELE" -> {
-                return refuseWithout(session, request, Permission.DELETE);
+                return refuseWithout(session, request, Access.DELETE);
             }
             case "RMD" -> {
-                return refuseWithout(session, request, Permission.RMDIR);
+                return refuseWithout(session, request, Access.RMDIR);
             }
             default -> {
             }
@@ -93,7 +98,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
         } catch (InvalidPathException e) {
             path = null;
         }
-        if (path == null || !view.fileSystem().allows(path, Permission.LIST)) {
+        if (path == null || !view.fileSystem().allows(path, Access.LIST)) {
             log.info("FTP listing refused: user={} path={}", session.getUser().getName(), path);
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
                     (path == null ? target : path) + ": Permission denied."));
@@ -111,7 +116,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
      * MINA answers a refused DELE or RMD with 450 (a transient failure); a permission the mount
      * does not grant is permanent, so it gets 550 as vsftpd and proftpd give.
      */
-    private FtpletResult refuseWithout(FtpSession session, FtpRequest request, Permission... anyOf)
+    private FtpletResult refuseWithout(FtpSession session, FtpRequest request, Access access)
             throws FtpException {
         if (!(session.getFileSystemView() instanceof StorageFileSystemView view) || request.getArgument() == null) {
             return FtpletResult.DEFAULT;
@@ -122,8 +127,7 @@ final class SessionGuardFtplet extends DefaultFtplet {
         } catch (InvalidPathException e) {
             path = null;
         }
-        String checked = path;
-        if (path == null || java.util.Arrays.stream(anyOf).noneMatch(p -> view.fileSystem().allows(checked, p))) {
+        if (path == null || !view.fileSystem().allows(path, access)) {
             log.info("FTP {} refused: user={} path={}", request.getCommand(), session.getUser().getName(), path);
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
                     (path == null ? request.getArgument() : path) + ": Permission denied."));
@@ -151,7 +155,6 @@ final class SessionGuardFtplet extends DefaultFtplet {
     }
 
     private static String address(FtpSession session) {
-        InetSocketAddress client = session.getClientAddress();
-        return client == null || client.getAddress() == null ? "?" : client.getAddress().getHostAddress();
+        return ClientAddress.text(ClientAddress.inet(session));
     }
 }

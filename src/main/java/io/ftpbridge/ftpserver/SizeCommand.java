@@ -1,8 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +37,7 @@ final class SizeCommand extends StorageCommand {
             }
             long size = session.getDataType() == DataType.ASCII ? asciiSize(files, path) : entry.size();
             reply(session, FtpReply.REPLY_213_FILE_STATUS, String.valueOf(size));
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             session.write(failure(e, path));
         }
     }

@@ -1,7 +1,6 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.InvalidPathException;
 import java.io.IOException;
 import org.apache.ftpserver.command.Command;
 import org.apache.ftpserver.command.impl.STAT;
@@ -47,7 +46,7 @@ final class StatusCommand extends StorageCommand {
         FileEntry entry;
         try {
             entry = fileSystem(session).stat(path);
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             session.write(failure(e, path));
             return;
         }

@@ -2,7 +2,7 @@ package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.Permission;
+import io.ftpbridge.storage.Access;
 import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.storage.UploadStream;
@@ -46,6 +46,11 @@ final class StorageFtpFile implements FtpFile {
         return path;
     }
 
+    /** A RETR of this file ended after {@code bytes} bytes. */
+    void downloaded(long bytes) {
+        fileSystem.downloaded(path, bytes);
+    }
+
     private FileEntry entry() {
         if (!statted) {
             entry = fileSystem.statOrNull(path);
@@ -87,19 +92,18 @@ final class StorageFtpFile implements FtpFile {
 
     @Override
     public boolean isReadable() {
-        return fileSystem.allows(path, isDirectory() ? Permission.LIST : Permission.READ);
+        return fileSystem.allows(path, isDirectory() ? Access.LIST : Access.READ);
     }
 
     /** Coarse answer MINA asks before STOR, APPE, MKD and RNTO; the operation itself checks exactly. */
     @Override
     public boolean isWritable() {
-        return fileSystem.allows(path, Permission.WRITE) || fileSystem.allows(path, Permission.APPEND)
-                || fileSystem.allows(path, Permission.MKDIR) || fileSystem.allows(path, Permission.RENAME);
+        return fileSystem.allows(path, Access.MODIFY);
     }
 
     @Override
     public boolean isRemovable() {
-        return fileSystem.allows(path, isDirectory() ? Permission.RMDIR : Permission.DELETE);
+        return fileSystem.allows(path, isDirectory() ? Access.RMDIR : Access.DELETE);
     }
 
     @Override
@@ -167,7 +171,7 @@ final class StorageFtpFile implements FtpFile {
             return fileSystem.list(path).stream()
                     .map(e -> new StorageFtpFile(fileSystem, prefix + e.name(), e))
                     .toList();
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP listing refused: user={} path={} reason={}", fileSystem.username(), path, e.getMessage());
             return null;
         }
@@ -201,7 +205,7 @@ final class StorageFtpFile implements FtpFile {
             operation.run();
             log.info("FTP {}: user={} path={}", command, fileSystem.username(), path);
             return true;
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP {} refused: user={} path={} reason={}", command, fileSystem.username(), path, e.getMessage());
             return false;
         }

@@ -1,7 +1,5 @@
 package io.ftpbridge.ftpserver;
 
-import io.ftpbridge.storage.InvalidPathException;
-import io.ftpbridge.storage.PermissionDeniedException;
 import io.ftpbridge.storage.QuotaExceededException;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.storage.UploadStream;
@@ -74,7 +72,7 @@ final class UploadCommand extends AbstractCommand {
             session.write(new DefaultFtpReply(FtpReply.REPLY_552_REQUESTED_FILE_ACTION_ABORTED_EXCEEDED_STORAGE,
                     e.getMessage()));
             return;
-        } catch (IOException | PermissionDeniedException | InvalidPathException e) {
+        } catch (IOException e) {
             log.info("FTP upload refused: user={} path={} reason={}", user, target.path(), e.getMessage());
             String reason = e instanceof NoSuchFileException ? target.path() + ": no such directory" : e.getMessage();
             session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, reason));
@@ -106,7 +104,7 @@ final class UploadCommand extends AbstractCommand {
             upload.commit();
             ((ServerFtpStatistics) context.getFtpStatistics()).setUpload(session, target, bytes);
             log.info("FTP upload: user={} address={} path={} mode={} bytes={}", user,
-                    session.getRemoteAddress(), target.path(), mode, bytes);
+                    ClientAddress.text(ClientAddress.inet(session)), target.path(), mode, bytes);
             return new DefaultFtpReply(FtpReply.REPLY_226_CLOSING_DATA_CONNECTION, "Transfer complete.");
         } catch (QuotaExceededException e) {
             upload.abort(false);

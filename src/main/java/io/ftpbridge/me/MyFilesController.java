@@ -83,7 +83,7 @@ public class MyFilesController {
         if (!access.ok()) {
             throw new AccessDeniedException("the account is disabled or not allowed from this address");
         }
-        return FileTree.of(new UserFileSystem(caller.username(), access.login().mounts(), storage));
+        return FileTree.of(new UserFileSystem(caller.username(), access.login().mounts(), storage, "REST"));
     }
 
     private static String where() {

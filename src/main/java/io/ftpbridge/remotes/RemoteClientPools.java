@@ -130,6 +130,12 @@ public class RemoteClientPools implements DisposableBean {
         }
     }
 
+    /** A session on a borrowed client; closing it returns the client (or destroys it when broken). */
+    public RemoteSession session(String name) {
+        Lease lease = borrow(name);
+        return new RemoteSession(name, lease.client(), lease.settings().transferType(), lease);
+    }
+
     public PoolStats stats(String name) {
         RemotePool remotePool = pools.get(name);
         if (remotePool == null) {

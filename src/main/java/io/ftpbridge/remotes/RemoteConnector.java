@@ -33,6 +33,12 @@ public class RemoteConnector {
         this.trustManager = trustManager(properties);
     }
 
+    /** Connects and logs in, as a session of its own (not pooled): closing it disconnects. */
+    public RemoteSession open(RemoteSettings remote, DataMode modeOverride, ProtocolCommandListener listener)
+            throws IOException {
+        return new RemoteSession(remote.name(), connect(remote, modeOverride, listener), remote.transferType(), null);
+    }
+
     /**
      * Connects and logs in.
      *

@@ -10,13 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
-import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.apache.commons.net.ftp.FTPReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -51,46 +47,28 @@ public class RemoteFiles {
     }
 
     @FunctionalInterface
-    private interface ClientWork<T> {
-        T apply(FTPClient client) throws IOException;
+    private interface SessionWork<T> {
+        T apply(RemoteSession session) throws IOException, RemoteSession.Refused;
     }
 
     /** Lists a directory: MLSD where the server offers MLST, else LIST, in the folders' JSON shape. */
     public List<FileEntry> list(String name, String rawPath) {
         String path = checked(rawPath);
-        return withClient(name, client -> {
-            boolean mlsd = client.hasFeature("MLST");
-            FTPFile[] files = mlsd ? client.mlistDir(path) : client.listFiles(path);
-            if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
-                throw replyFailure(name, client, "list", path, RemoteOperationException.Failure.NOT_FOUND);
-            }
-            if (files.length == 0 && !mlsd && !client.changeWorkingDirectory(path)) {
-                // LIST of a missing path is an empty listing on some servers (vsftpd)
-                throw replyFailure(name, client, "list", path, RemoteOperationException.Failure.NOT_FOUND);
-            }
-            return Arrays.stream(files).filter(Objects::nonNull)
-                    .filter(f -> !f.getName().equals(".") && !f.getName().equals(".."))
-                    .map(RemoteFiles::entry)
-                    .sorted(Comparator.comparing(FileEntry::name))
-                    .toList();
-        });
+        return withSession(name, "list", path, RemoteOperationException.Failure.NOT_FOUND, session ->
+                session.list(path).stream()
+                        .map(RemoteFiles::entry)
+                        .sorted(Comparator.comparing(FileEntry::name))
+                        .toList());
     }
 
     /** Starts a download: RETR is sent now (so a missing file is a 404 before any byte), the bytes flow later. */
     public Download download(String name, String rawPath) {
         String path = checked(rawPath);
-        RemoteClientPools.Lease lease = pools.borrow(name);
-        FTPClient client = lease.client();
+        RemoteSession session = pools.session(name);
         try {
             // in ASCII the bytes sent differ from the size on the server
-            long size = lease.settings().transferType() == TransferType.BINARY ? sizeOf(client, path) : -1;
-            InputStream in = client.retrieveFileStream(path);
-            if (in == null) {
-                RemoteOperationException failure = replyFailure(name, client, "download", path,
-                        RemoteOperationException.Failure.NOT_FOUND);
-                lease.close();
-                throw failure;
-            }
+            long size = session.transferType() == TransferType.BINARY ? session.size(path) : -1;
+            InputStream in = session.retrieve(path, 0);
             return new Download() {
                 @Override
                 public long size() {
@@ -100,26 +78,31 @@ public class RemoteFiles {
                 @Override
                 public void writeTo(OutputStream out) throws IOException {
                     long bytes = 0;
-                    try (lease) {
+                    try (session) {
                         try (in) {
                             bytes = copy(in, out);
                         }
-                        if (!client.completePendingCommand()) {
-                            lease.broken();
+                        try {
+                            session.complete("RETR " + path);
+                        } catch (RemoteSession.Refused refused) {
+                            session.broken();
                             throw new IOException("remote '%s' failed the download of %s: %s"
-                                    .formatted(name, path, client.getReplyString().trim()));
+                                    .formatted(name, path, refused.reply()));
                         }
                         log.info("Remote download: remote={} path={} bytes={}", name, path, bytes);
                     } catch (IOException e) {
-                        lease.broken();
+                        session.broken();
                         log.warn("Remote download broken off: remote={} path={} bytes={} error={}", name, path, bytes, e.toString());
                         throw e;
                     }
                 }
             };
+        } catch (RemoteSession.Refused refused) {
+            session.close();
+            throw replyFailure(name, refused, "download", path, RemoteOperationException.Failure.NOT_FOUND);
         } catch (IOException e) {
-            lease.broken();
-            lease.close();
+            session.broken();
+            session.close();
             throw RemoteClientPools.failure(name, e);
         }
     }
@@ -127,18 +110,12 @@ public class RemoteFiles {
     /** Streams the body to the remote file (STOR), replacing it; returns the bytes written. */
     public long upload(String name, String rawPath, InputStream body) {
         String path = checked(rawPath);
-        return withClient(name, client -> {
-            OutputStream out = client.storeFileStream(path);
-            if (out == null) {
-                throw replyFailure(name, client, "upload", path, RemoteOperationException.Failure.REFUSED);
-            }
+        return withSession(name, "upload", path, RemoteOperationException.Failure.REFUSED, session -> {
             long bytes;
-            try (out) {
+            try (OutputStream out = session.store(path, 0)) {
                 bytes = copy(body, out);
             }
-            if (!client.completePendingCommand()) {
-                throw replyFailure(name, client, "upload", path, RemoteOperationException.Failure.REFUSED);
-            }
+            session.complete("STOR " + path);
             log.info("Remote upload: remote={} path={} bytes={}", name, path, bytes);
             return bytes;
         });
@@ -146,12 +123,12 @@ public class RemoteFiles {
 
     public void mkdir(String name, String rawPath) {
         String path = checked(rawPath);
-        command(name, "mkdir", path, RemoteOperationException.Failure.CONFLICT, client -> client.makeDirectory(path));
+        command(name, "mkdir", path, RemoteOperationException.Failure.CONFLICT, session -> session.mkdir(path));
     }
 
     public void rmdir(String name, String rawPath) {
         String path = checked(rawPath);
-        command(name, "rmdir", path, RemoteOperationException.Failure.CONFLICT, client -> client.removeDirectory(path));
+        command(name, "rmdir", path, RemoteOperationException.Failure.CONFLICT, session -> session.rmdir(path));
     }
 
     public void rename(String name, String rawFrom, String rawTo) {
@@ -160,12 +137,12 @@ public class RemoteFiles {
             throw new InvalidRequestException("to", "the new path is required for op=rename");
         }
         String to = checked(rawTo);
-        command(name, "rename to " + to, from, RemoteOperationException.Failure.NOT_FOUND, client -> client.rename(from, to));
+        command(name, "rename to " + to, from, RemoteOperationException.Failure.NOT_FOUND, session -> session.rename(from, to));
     }
 
     public void delete(String name, String rawPath) {
         String path = checked(rawPath);
-        command(name, "delete", path, RemoteOperationException.Failure.NOT_FOUND, client -> client.deleteFile(path));
+        command(name, "delete", path, RemoteOperationException.Failure.NOT_FOUND, session -> session.delete(path));
     }
 
     /**
@@ -192,7 +169,7 @@ public class RemoteFiles {
         }
         PathMatcher matcher = globMatcher("path", glob);
         List<FileEntry> entries = list(name, directory);
-        return withClient(name, client -> {
+        return withSession(name, "mdelete", pattern, RemoteOperationException.Failure.NOT_FOUND, session -> {
             List<String> deleted = new ArrayList<>();
             List<String> failed = new ArrayList<>();
             for (FileEntry entry : entries) {
@@ -200,9 +177,10 @@ public class RemoteFiles {
                     continue;
                 }
                 String file = (directory.endsWith("/") ? directory : directory + "/") + entry.name();
-                if (client.deleteFile(file)) {
+                try {
+                    session.delete(file);
                     deleted.add(file);
-                } else {
+                } catch (RemoteSession.Refused refused) {
                     failed.add(file);
                 }
             }
@@ -211,39 +189,33 @@ public class RemoteFiles {
         });
     }
 
+    @FunctionalInterface
+    private interface SessionCommand {
+        void apply(RemoteSession session) throws IOException, RemoteSession.Refused;
+    }
+
     private void command(String name, String op, String path, RemoteOperationException.Failure on550,
-                         ClientWork<Boolean> work) {
-        withClient(name, client -> {
-            if (!work.apply(client)) {
-                throw replyFailure(name, client, op, path, on550);
-            }
+                         SessionCommand work) {
+        withSession(name, op, path, on550, session -> {
+            work.apply(session);
             log.info("Remote {}: remote={} path={}", op, name, path);
             return null;
         });
     }
 
-    private <T> T withClient(String name, ClientWork<T> work) {
-        RemoteClientPools.Lease lease = pools.borrow(name);
-        try {
-            return work.apply(lease.client());
-        } catch (IOException e) {
-            lease.broken();
-            log.warn("Remote connection failed: remote={} error={}", name, e.toString());
-            throw RemoteClientPools.failure(name, e);
-        } finally {
-            lease.close();
-        }
-    }
-
-    private static long sizeOf(FTPClient client, String path) throws IOException {
-        String size = client.getSize(path);
-        if (size == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(size.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+    /** Runs work on a pooled session; a refusal becomes the API's failure ({@code on550} for a 550). */
+    private <T> T withSession(String name, String op, String path, RemoteOperationException.Failure on550,
+                              SessionWork<T> work) {
+        try (RemoteSession session = pools.session(name)) {
+            try {
+                return work.apply(session);
+            } catch (RemoteSession.Refused refused) {
+                throw replyFailure(name, refused, op, path, on550);
+            } catch (IOException e) {
+                session.broken();
+                log.warn("Remote connection failed: remote={} error={}", name, e.toString());
+                throw RemoteClientPools.failure(name, e);
+            }
         }
     }
 
@@ -258,11 +230,10 @@ public class RemoteFiles {
         return total;
     }
 
-    private static RemoteOperationException replyFailure(String name, FTPClient client, String op, String path,
-                                                         RemoteOperationException.Failure on550) {
-        int code = client.getReplyCode();
-        RemoteOperationException.Failure failure = code == 550 ? on550 : RemoteOperationException.Failure.REFUSED;
-        String reply = client.getReplyString() == null ? "" : client.getReplyString().trim();
+    private static RemoteOperationException replyFailure(String name, RemoteSession.Refused refused, String op,
+                                                         String path, RemoteOperationException.Failure on550) {
+        RemoteOperationException.Failure failure = refused.code() == 550 ? on550 : RemoteOperationException.Failure.REFUSED;
+        String reply = refused.reply();
         log.info("Remote refused: remote={} op={} path={} reply={}", name, op, path, reply);
         return new RemoteOperationException(name, failure, "%s %s: %s".formatted(op, path, reply), null);
     }

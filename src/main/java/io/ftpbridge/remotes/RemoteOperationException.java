@@ -1,10 +1,13 @@
 package io.ftpbridge.remotes;
 
+import io.ftpbridge.web.ProblemException;
+import org.springframework.http.HttpStatus;
+
 /**
  * A remote server could not do what a REST request asked: it is unreachable, refused the login,
  * timed out, or answered a command with an error. Mapped once to a problem detail in {@code web/}.
  */
-public class RemoteOperationException extends RuntimeException {
+public class RemoteOperationException extends ProblemException {
 
     /** Why the operation failed, which decides the HTTP status. */
     public enum Failure {
@@ -35,5 +38,26 @@ public class RemoteOperationException extends RuntimeException {
 
     public Failure failure() {
         return failure;
+    }
+
+    @Override
+    public HttpStatus status() {
+        return switch (failure) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case REFUSED, UNREACHABLE -> HttpStatus.BAD_GATEWAY;
+            case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
+        };
+    }
+
+    @Override
+    public String title() {
+        return switch (failure) {
+            case NOT_FOUND -> "Not found on the remote server";
+            case CONFLICT -> "Conflict on the remote server";
+            case REFUSED -> "Remote server refused";
+            case UNREACHABLE -> "Remote server unreachable";
+            case TIMEOUT -> "Remote server timed out";
+        };
     }
 }

@@ -46,7 +46,7 @@ public class BasicLoginGuardFilter extends OncePerRequestFilter implements Order
             return;
         }
         String address = request.getRemoteAddr();
-        LoginGuard.Attempt attempt = guard.begin(address, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.REST, address, username);
         if (!attempt.allowed()) {
             long seconds = Math.max(1, attempt.refusedFor().orElseThrow().toSeconds());
             log.info("REST login refused: user={} address={} reason=too many failed logins", username, address);

@@ -1,45 +1,55 @@
 package io.ftpbridge.security;
 
+import java.net.InetAddress;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Failed logins counted per client address and per account, for FTP and REST alike. An attempt is
- * counted when it begins, before its password is checked, so parallel attempts cannot all be
- * evaluated before any of them counts. A success ends its own attempt and clears its account's
- * failures, never the address's: another account logging in from an address does not forgive it.
- * In memory, per instance.
+ * Failed logins counted per client address and per account, for FTP and REST alike, and shared
+ * by every instance through the database: a guesser alternating between instances is refused
+ * after as many failures as one that is not. An attempt is counted when it begins, before its
+ * password is checked (a conditional increment, atomic across instances), so parallel attempts
+ * cannot all be evaluated before any of them counts. A success ends its own attempt and clears its
+ * account's failures, never the address's. An address on an allow list is never counted or banned.
  */
 @Component
 public class LoginGuard {
 
     private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
     private static final Duration MAX_DELAY = Duration.ofSeconds(10);
-    /** Beyond this many tracked keys, entries with nothing left to remember are dropped. */
-    private static final int SWEEP_ABOVE = 10_000;
-    /** Memory bound against sprays of made-up names or addresses: beyond it, new keys are not remembered. */
-    private static final int MAX_TRACKED = 200_000;
+    /** An attempt under way on an instance that died stops counting after this long. */
+    private static final Duration PENDING_FOR = Duration.ofSeconds(30);
+    private static final String ADDRESS = "ADDRESS";
+    private static final String ACCOUNT = "ACCOUNT";
 
     private final LoginGuardProperties policy;
+    private final JdbcTemplate jdbc;
+    private final IpLists ipLists;
     private final Clock clock;
-    private final Map<String, Counter> addresses = new HashMap<>();
-    private final Map<String, Counter> accounts = new HashMap<>();
+    private volatile String ensureRowSql;
+    private volatile Instant lastSweep = Instant.EPOCH;
 
     @Autowired
-    public LoginGuard(LoginGuardProperties policy) {
-        this(policy, Clock.systemUTC());
+    public LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists) {
+        this(policy, jdbc, ipLists, Clock.systemUTC());
     }
 
-    LoginGuard(LoginGuardProperties policy, Clock clock) {
+    LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists, Clock clock) {
         this.policy = policy;
+        this.jdbc = jdbc;
+        this.ipLists = ipLists;
         this.clock = clock;
     }
 
@@ -47,91 +57,210 @@ public class LoginGuard {
         return policy;
     }
 
+    /** {@link #begin(Protocol, String, String)} for an attempt whose protocol no allow entry is asked about. */
+    public Attempt begin(String address, String account) {
+        return begin(null, address, account);
+    }
+
     /**
      * Starts a login attempt: refused when the address or the account is locked out, or when the
      * attempts already under way would reach the limit. An allowed attempt must be ended with
      * {@link Attempt#succeeded()} or {@link Attempt#failed()}.
      */
-    public synchronized Attempt begin(String address, String account) {
+    public Attempt begin(Protocol protocol, String address, String account) {
         Instant now = clock.instant();
-        sweepIfLarge(now);
-        Counter byAddress = counter(addresses, address, now);
-        Counter byAccount = account == null || policy.maxAttemptsPerAccount() == 0 ? null
-                : counter(accounts, account, now);
-        Duration wait = byAddress.refusal(policy.maxAttempts(), now);
-        if (wait == null && byAccount != null) {
-            wait = byAccount.refusal(policy.maxAttemptsPerAccount(), now);
+        if (lastSweep.plus(Duration.ofMinutes(1)).isBefore(now)) {
+            lastSweep = now;
+            sweep();
         }
-        if (wait != null) {
-            return new Attempt(address, account, null, null, wait);
+        boolean countAddress = !allowListed(protocol, address);
+        boolean countAccount = account != null && policy.maxAttemptsPerAccount() > 0;
+        if (countAddress && !claim(ADDRESS, address, policy.maxAttempts(), now)) {
+            return new Attempt(address, account, false, false, refusal(ADDRESS, address, now));
         }
-        byAddress.inFlight++;
-        if (byAccount != null) {
-            byAccount.inFlight++;
+        if (countAccount && !claim(ACCOUNT, account, policy.maxAttemptsPerAccount(), now)) {
+            if (countAddress) {
+                release(ADDRESS, address, false);
+            }
+            return new Attempt(address, account, false, false, refusal(ACCOUNT, account, now));
         }
-        return new Attempt(address, account, byAddress, byAccount, null);
+        return new Attempt(address, account, countAddress, countAccount, null);
+    }
+
+    /** How much longer an address stays refused; empty when it is not (or when it is allow-listed for the protocol). */
+    public Optional<Duration> lockedFor(Protocol protocol, String address) {
+        if (allowListed(protocol, address)) {
+            return Optional.empty();
+        }
+        return lockedFor(address);
     }
 
     /** How much longer an address stays refused; empty when it is not. */
-    public synchronized Optional<Duration> lockedFor(String address) {
-        Counter counter = addresses.get(address);
+    public Optional<Duration> lockedFor(String address) {
         Instant now = clock.instant();
-        if (counter == null || counter.lockedUntil == null || !counter.lockedUntil.isAfter(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(Duration.between(now, counter.lockedUntil));
+        List<OffsetDateTime> until = jdbc.queryForList("SELECT locked_until FROM login_failure WHERE kind = ? AND subject = ?"
+                + " AND locked_until > ?", OffsetDateTime.class, ADDRESS, address, at(now));
+        return until.isEmpty() ? Optional.empty() : Optional.of(Duration.between(now, until.get(0).toInstant()));
     }
 
-    private synchronized boolean fail(Attempt attempt) {
+    /** Addresses refused now, soonest-ending last. */
+    public List<Ban> bans(int offset, int size) {
+        return jdbc.query("SELECT subject, failures, locked_until FROM login_failure WHERE kind = ? AND locked_until > ?"
+                        + " ORDER BY locked_until DESC, subject OFFSET ? ROWS FETCH FIRST ? ROWS ONLY",
+                (rs, n) -> new Ban(rs.getString("subject"), rs.getInt("failures"),
+                        rs.getObject("locked_until", OffsetDateTime.class).toInstant()),
+                ADDRESS, at(clock.instant()), offset, size);
+    }
+
+    public long banCount() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM login_failure WHERE kind = ? AND locked_until > ?",
+                Long.class, ADDRESS, at(clock.instant()));
+        return count == null ? 0 : count;
+    }
+
+    /** Lifts an address's ban and forgets its failures; false when it was not banned. */
+    public boolean unban(String address) {
+        InetAddress literal = literal(address);
+        if (literal != null) {
+            address = literal.getHostAddress();
+        }
+        int removed = jdbc.update("DELETE FROM login_failure WHERE kind = ? AND subject = ? AND locked_until > ?", ADDRESS,
+                address, at(clock.instant()));
+        if (removed > 0) {
+            log.info("Login address ban lifted: address={}", address);
+        }
+        return removed > 0;
+    }
+
+    /** One refused address: {@code failures} counted, refused until {@code bannedUntil}. */
+    public record Ban(String address, int failures, Instant bannedUntil) {
+    }
+
+    /** Forgets rows with nothing left to remember; any instance may do it. */
+    public int sweep() {
         Instant now = clock.instant();
-        boolean locked = attempt.byAddress.fail(policy.maxAttempts(), policy.lockout(), now);
-        if (locked) {
-            log.warn("Login address locked out: address={} failures={} for={}", attempt.address,
-                    attempt.byAddress.failures, policy.lockout());
-        }
-        if (attempt.byAccount != null && attempt.byAccount.fail(policy.maxAttemptsPerAccount(), policy.lockout(), now)) {
-            log.warn("Login account locked out: user={} failures={} for={}", attempt.account,
-                    attempt.byAccount.failures, policy.lockout());
-            locked = true;
-        }
-        return locked;
+        return jdbc.update("DELETE FROM login_failure WHERE (locked_until IS NULL OR locked_until <= ?)"
+                        + " AND (pending = 0 OR pending_until < ?) AND (last_failure IS NULL OR last_failure < ?)",
+                at(now), at(now), at(now.minus(policy.lockout())));
     }
 
-    private synchronized Duration delayAfterFailure(Attempt attempt) {
-        long millis = policy.delay().toMillis() * Math.max(1, attempt.byAddress.failures);
-        return Duration.ofMillis(Math.min(millis, MAX_DELAY.toMillis()));
+    private boolean allowListed(Protocol protocol, String address) {
+        InetAddress parsed = literal(address);
+        if (parsed == null) {
+            return false;
+        }
+        return protocol == null ? ipLists.allows(Protocol.FTP, parsed) && ipLists.allows(Protocol.REST, parsed)
+                : ipLists.allows(protocol, parsed);
     }
 
-    private synchronized void succeed(Attempt attempt) {
-        attempt.byAddress.inFlight--;
-        if (attempt.byAccount != null) {
-            attempt.byAccount.inFlight--;
-            if (attempt.byAccount.inFlight == 0 && attempt.byAccount.lockedUntil == null) {
-                accounts.remove(attempt.account);
-            } else {
-                attempt.byAccount.failures = 0;
+    /** Counts one attempt under way, unless the subject is locked or the attempts would reach {@code max}. */
+    private boolean claim(String kind, String subject, int max, Instant now) {
+        jdbc.update(ensureRowSql(), kind, subject);
+        // what a lockout that ended, failures long past, or attempts of a dead instance leave: forgotten
+        jdbc.update("""
+                UPDATE login_failure SET
+                  failures = CASE WHEN (locked_until IS NOT NULL AND locked_until <= ?)
+                                    OR (locked_until IS NULL AND last_failure < ?) THEN 0 ELSE failures END,
+                  locked_until = CASE WHEN locked_until <= ? THEN NULL ELSE locked_until END,
+                  pending = CASE WHEN pending_until < ? THEN 0 ELSE pending END
+                WHERE kind = ? AND subject = ?""",
+                at(now), at(now.minus(policy.lockout())), at(now), at(now), kind, subject);
+        return jdbc.update("""
+                UPDATE login_failure SET pending = pending + 1, pending_until = ?
+                WHERE kind = ? AND subject = ? AND (locked_until IS NULL OR locked_until <= ?) AND failures + pending < ?""",
+                at(now.plus(PENDING_FOR)), kind, subject, at(now), max) == 1;
+    }
+
+    private Duration refusal(String kind, String subject, Instant now) {
+        List<OffsetDateTime> until = jdbc.queryForList("SELECT locked_until FROM login_failure WHERE kind = ? AND subject = ?"
+                + " AND locked_until > ?", OffsetDateTime.class, kind, subject, at(now));
+        // otherwise attempts under way may still fail and lock: try again shortly
+        return until.isEmpty() ? Duration.ofSeconds(1) : Duration.between(now, until.get(0).toInstant());
+    }
+
+    private void release(String kind, String subject, boolean clearFailures) {
+        jdbc.update("UPDATE login_failure SET pending = CASE WHEN pending > 0 THEN pending - 1 ELSE 0 END"
+                + (clearFailures ? ", failures = 0" : "") + " WHERE kind = ? AND subject = ?", kind, subject);
+    }
+
+    /** Counts a failure; returns the subject's failures, and whether it is locked now. */
+    private int[] fail(String kind, String subject, int max, Instant now) {
+        jdbc.update("""
+                UPDATE login_failure SET
+                  pending = CASE WHEN pending > 0 THEN pending - 1 ELSE 0 END,
+                  failures = failures + 1,
+                  last_failure = ?,
+                  locked_until = CASE WHEN failures + 1 >= ? AND (locked_until IS NULL OR locked_until <= ?) THEN ?
+                                      ELSE locked_until END
+                WHERE kind = ? AND subject = ?""",
+                at(now), max, at(now), at(now.plus(policy.lockout())), kind, subject);
+        return jdbc.query("SELECT failures, locked_until FROM login_failure WHERE kind = ? AND subject = ?",
+                (rs, n) -> {
+                    OffsetDateTime until = rs.getObject("locked_until", OffsetDateTime.class);
+                    return new int[] {rs.getInt("failures"), until != null && until.toInstant().isAfter(now) ? 1 : 0};
+                }, kind, subject).stream().findFirst().orElse(new int[] {1, 0});
+    }
+
+    private Failure failed(Attempt attempt) {
+        Instant now = clock.instant();
+        boolean locked = false;
+        int addressFailures = 1;
+        if (attempt.countAddress) {
+            int[] address = fail(ADDRESS, attempt.address, policy.maxAttempts(), now);
+            addressFailures = address[0];
+            if (address[1] == 1) {
+                locked = true;
+                if (address[0] == policy.maxAttempts()) {
+                    log.warn("Login address locked out: address={} failures={} for={}", attempt.address, address[0],
+                            policy.lockout());
+                }
             }
         }
-    }
-
-    private Counter counter(Map<String, Counter> counters, String key, Instant now) {
-        Counter counter = counters.get(key);
-        if (counter == null) {
-            counter = new Counter();
-            if (counters.size() < MAX_TRACKED) {
-                counters.put(key, counter);
+        if (attempt.countAccount) {
+            int[] account = fail(ACCOUNT, attempt.account, policy.maxAttemptsPerAccount(), now);
+            if (account[1] == 1) {
+                locked = true;
+                if (account[0] == policy.maxAttemptsPerAccount()) {
+                    log.warn("Login account locked out: user={} failures={} for={}", attempt.account, account[0],
+                            policy.lockout());
+                }
             }
         }
-        counter.forgetIfStale(policy.lockout(), now);
-        return counter;
+        long millis = policy.delay().toMillis() * Math.max(1, addressFailures);
+        return new Failure(Duration.ofMillis(Math.min(millis, MAX_DELAY.toMillis())), locked);
     }
 
-    private void sweepIfLarge(Instant now) {
-        for (Map<String, Counter> counters : java.util.List.of(addresses, accounts)) {
-            if (counters.size() > SWEEP_ABOVE) {
-                counters.values().forEach(c -> c.forgetIfStale(policy.lockout(), now));
-                counters.values().removeIf(Counter::empty);
-            }
+    private void succeeded(Attempt attempt) {
+        if (attempt.countAddress) {
+            release(ADDRESS, attempt.address, false);
+        }
+        if (attempt.countAccount) {
+            release(ACCOUNT, attempt.account, true);
+        }
+    }
+
+    /** Inserts a subject's row if missing, without failing when another instance just did. */
+    private String ensureRowSql() {
+        String sql = ensureRowSql;
+        if (sql == null) {
+            String product = jdbc.execute((ConnectionCallback<String>) (Connection c) -> c.getMetaData().getDatabaseProductName());
+            sql = "PostgreSQL".equalsIgnoreCase(product)
+                    ? "INSERT INTO login_failure (kind, subject) VALUES (?, ?) ON CONFLICT DO NOTHING"
+                    : "MERGE INTO login_failure (kind, subject) KEY (kind, subject) VALUES (?, ?)";
+            ensureRowSql = sql;
+        }
+        return sql;
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static InetAddress literal(String address) {
+        try {
+            return address == null ? null : Cidr.parse(address).network();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -139,16 +268,16 @@ public class LoginGuard {
     public final class Attempt {
         private final String address;
         private final String account;
-        private final Counter byAddress;
-        private final Counter byAccount;
+        private final boolean countAddress;
+        private final boolean countAccount;
         private final Duration refusedFor;
         private boolean ended;
 
-        private Attempt(String address, String account, Counter byAddress, Counter byAccount, Duration refusedFor) {
+        private Attempt(String address, String account, boolean countAddress, boolean countAccount, Duration refusedFor) {
             this.address = address;
             this.account = account;
-            this.byAddress = byAddress;
-            this.byAccount = byAccount;
+            this.countAddress = countAddress;
+            this.countAccount = countAccount;
             this.refusedFor = refusedFor;
             this.ended = refusedFor != null;
         }
@@ -163,73 +292,27 @@ public class LoginGuard {
         }
 
         /** The credentials were right (whatever is refused afterwards is not a guess). */
-        public void succeeded() {
+        public synchronized void succeeded() {
             if (!ended) {
                 ended = true;
-                succeed(this);
+                LoginGuard.this.succeeded(this);
             }
         }
 
         /**
          * The credentials were wrong. Returns the wait the caller should add before answering
-         * (growing with the address's failures), and whether this failure locked the address or account.
+         * (growing with the address's failures), and whether the address or account is locked now.
          */
-        public Failure failed() {
+        public synchronized Failure failed() {
             if (ended) {
                 return new Failure(Duration.ZERO, false);
             }
             ended = true;
-            boolean locked = fail(this);
-            return new Failure(delayAfterFailure(this), locked);
+            return LoginGuard.this.failed(this);
         }
     }
 
     /** What a failed attempt means for the caller. */
     public record Failure(Duration delay, boolean lockedOut) {
-    }
-
-    private static final class Counter {
-        int failures;
-        int inFlight;
-        Instant lastFailure;
-        Instant lockedUntil;
-
-        /** Null when an attempt may begin; otherwise how long to wait. */
-        Duration refusal(int max, Instant now) {
-            if (lockedUntil != null && lockedUntil.isAfter(now)) {
-                return Duration.between(now, lockedUntil);
-            }
-            if (failures + inFlight >= max) {
-                // attempts under way may still fail and lock: try again shortly
-                return Duration.ofSeconds(1);
-            }
-            return null;
-        }
-
-        boolean fail(int max, Duration lockout, Instant now) {
-            inFlight--;
-            failures++;
-            lastFailure = now;
-            if (failures >= max && (lockedUntil == null || !lockedUntil.isAfter(now))) {
-                lockedUntil = now.plus(lockout);
-                return true;
-            }
-            return false;
-        }
-
-        void forgetIfStale(Duration lockout, Instant now) {
-            if (lockedUntil != null && !lockedUntil.isAfter(now)) {
-                lockedUntil = null;
-                failures = 0;
-            }
-            if (lockedUntil == null && lastFailure != null && lastFailure.plus(lockout).isBefore(now)) {
-                failures = 0;
-                lastFailure = null;
-            }
-        }
-
-        boolean empty() {
-            return failures == 0 && inFlight == 0 && lockedUntil == null;
-        }
     }
 }

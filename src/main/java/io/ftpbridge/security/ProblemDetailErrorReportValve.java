@@ -2,6 +2,7 @@ package io.ftpbridge.security;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import io.ftpbridge.web.Problems;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -28,8 +29,7 @@ public class ProblemDetailErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             PrintWriter writer = response.getReporter();
             if (writer != null) {
-                writer.write("{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,\"detail\":\"%s\"}"
-                        .formatted(title, status, detail));
+                writer.write(Problems.json(status, title, detail));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -1,18 +1,17 @@
 package io.ftpbridge.storage;
 
-import java.io.IOException;
 
 /**
  * Another write holds the file (or a file below the directory): an append that waited too long,
  * or a delete or rename while an upload is writing. Nothing was changed; try again later
  * (REST 409, FTP 450).
  */
-public class FileBusyException extends IOException {
+public final class FileBusyException extends StorageException {
 
     private final String path;
 
     public FileBusyException(String path, String reason) {
-        super(path + ": file busy (" + reason + ")");
+        super(path + ": file busy (" + reason + ")", null);
         this.path = path;
     }
 

@@ -1,9 +1,9 @@
 package io.ftpbridge.storage;
 
 /** The mount does not grant the permission an operation needs. */
-public class PermissionDeniedException extends RuntimeException {
+public final class PermissionDeniedException extends StorageException {
 
     public PermissionDeniedException(String message) {
-        super(message);
+        super(message, null);
     }
 }

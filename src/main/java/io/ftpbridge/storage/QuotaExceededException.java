@@ -1,14 +1,13 @@
 package io.ftpbridge.storage;
 
-import java.io.IOException;
 
 /** A write would take a folder past its byte or file quota; nothing of it is kept. */
-public class QuotaExceededException extends IOException {
+public final class QuotaExceededException extends StorageException {
 
     private final String folder;
 
     public QuotaExceededException(String folder, String message) {
-        super(message);
+        super(message, null);
         this.folder = folder;
     }
 

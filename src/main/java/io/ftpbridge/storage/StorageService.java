@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -54,8 +56,15 @@ public class StorageService {
     private final Path partials;
     private final QuotaLedger ledger = new QuotaLedger();
     private final WriteLocks locks;
+    private final ApplicationEventPublisher events;
 
     public StorageService(StorageProperties properties) throws IOException {
+        this(properties, event -> { });
+    }
+
+    @Autowired
+    public StorageService(StorageProperties properties, ApplicationEventPublisher events) throws IOException {
+        this.events = events;
         this.root = properties.root().toAbsolutePath().normalize();
         Files.createDirectories(root);
         this.partials = properties.partials().toAbsolutePath().normalize();
@@ -66,12 +75,27 @@ public class StorageService {
         this.locks = new WriteLocks(properties.writeLockWait());
     }
 
+    /** Tells listeners (events/) about a change in a folder, naming the current {@link StorageCaller}. */
+    void announce(FileActivity.Kind kind, FolderStorage folder, String path, String fromPath, long size, StorageCaller caller) {
+        try {
+            events.publishEvent(new FileActivity(kind, folder.name(), path, fromPath, size, caller));
+        } catch (RuntimeException e) {
+            // the file action itself succeeded; a listener's failure must not turn it into an error
+            log.warn("File event not recorded: folder={} path={} kind={} error={}", folder.name(), path, kind, e.toString());
+        }
+    }
+
+    /** A download of {@code relativePath} ended with {@code bytes} sent (FTP RETR). */
+    public void downloaded(FolderStorage folder, String relativePath, long bytes) {
+        announce(FileActivity.Kind.DOWNLOADED, folder, relativePath, null, bytes, StorageCaller.current());
+    }
+
     public Path storageRoot() {
         return root;
     }
 
     /** Where a folder without an explicit location keeps its files. */
-    public Path defaultLocation(String folderName) {
+    public Path defaultLocation(String folderName) throws InvalidPathException {
         Path location = root.resolve(folderName).normalize();
         if (!root.equals(location.getParent())) {
             throw new InvalidPathException(folderName, "a folder name must stay one level below the storage root");
@@ -82,7 +106,7 @@ public class StorageService {
     /**
      * Checks an administrator-chosen location: absolute, normalised and under an allowed root.
      */
-    public Path checkLocation(String location) {
+    public Path checkLocation(String location) throws InvalidPathException {
         if (location.isBlank() || !location.startsWith("/") || location.indexOf('\0') >= 0) {
             throw new InvalidPathException(location, "location must be an absolute path");
         }
@@ -193,7 +217,7 @@ public class StorageService {
      * Splits a folder-relative path into its names. Empty and {@code .} segments are dropped;
      * {@code ..}, NUL, control characters and backslashes are refused.
      */
-    public static List<String> segments(String path) {
+    public static List<String> segments(String path) throws InvalidPathException {
         if (path == null) {
             return List.of();
         }
@@ -333,6 +357,16 @@ public class StorageService {
      * it ends; otherwise it is refused with {@link FileBusyException}.
      */
     public UploadStream beginUpload(FolderStorage folder, String relativePath, UploadMode mode, long offset)
+            throws IOException {
+        try {
+            return beginUploadChecked(folder, relativePath, mode, offset);
+        } catch (QuotaExceededException e) {
+            announce(FileActivity.Kind.QUOTA_EXCEEDED, folder, relativePath, null, -1, StorageCaller.current());
+            throw e;
+        }
+    }
+
+    private UploadStream beginUploadChecked(FolderStorage folder, String relativePath, UploadMode mode, long offset)
             throws IOException {
         return RelativeErrors.relative(relativePath, () -> {
             if (segments(relativePath).isEmpty()) {
@@ -613,6 +647,7 @@ public class StorageService {
             throw new FileAlreadyExistsException(relativePath);
         }
         RelativeErrors.relative(relativePath, () -> Files.createDirectory(resolve(folder, relativePath)));
+        announce(FileActivity.Kind.DIR_CREATED, folder, relativePath, null, -1, StorageCaller.current());
     }
 
     /**
@@ -623,7 +658,7 @@ public class StorageService {
         if (segments(relativePath).isEmpty()) {
             throw new InvalidPathException(relativePath, "the folder's root cannot be deleted");
         }
-        RelativeErrors.relative(relativePath, () -> {
+        long size = RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                 throw new NoSuchFileException(relativePath);
@@ -633,6 +668,8 @@ public class StorageService {
                 if (locks.busy(path)) {
                     throw new FileBusyException(relativePath, "an upload is writing it or a file below it");
                 }
+                boolean directory = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+                long fileSize = directory ? -1 : Files.size(path);
                 Usage removed = account.known ? DiskUsage.of(path) : null;
                 try {
                     if (recursive && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -652,9 +689,12 @@ public class StorageService {
                     account.bytes -= removed.bytes();
                     account.files -= removed.files();
                 }
+                return fileSize;
             }
-            return null;
         });
+        // outside the folder's lock: listeners write to the database
+        announce(size < 0 ? FileActivity.Kind.DIR_DELETED : FileActivity.Kind.DELETED, folder, relativePath,
+                null, size, StorageCaller.current());
     }
 
     /** Deletes a regular file only (FTP DELE). */
@@ -688,7 +728,7 @@ public class StorageService {
         if (segments(from).isEmpty() || segments(to).isEmpty()) {
             throw new InvalidPathException(from, "the folder's root cannot be renamed");
         }
-        RelativeErrors.relative(from, () -> {
+        Long size = RelativeErrors.relative(from, () -> {
             Path source = resolve(folder, from);
             Path target = resolve(folder, to);
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
@@ -710,7 +750,7 @@ public class StorageService {
                         throw new FileAlreadyExistsException(to);
                     }
                     if (source.equals(target)) {
-                        return null;
+                        return (Long) null;
                     }
                     replaced = Files.size(target);
                 }
@@ -720,9 +760,12 @@ public class StorageService {
                     account.bytes -= replaced;
                     account.files -= 1;
                 }
+                return Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) ? Files.size(target) : -1L;
             }
-            return null;
         });
+        if (size != null) {
+            announce(FileActivity.Kind.RENAMED, folder, to, from, size, StorageCaller.current());
+        }
     }
 
     /** Sets a file's or directory's modification time (FTP MFMT, SITE UTIME, two-argument MDTM). */
@@ -823,30 +866,30 @@ public class StorageService {
     }
 
     /** The path names a directory where a file is needed. */
-    public static class NotAFileException extends IOException {
+    public static final class NotAFileException extends StorageException {
         public NotAFileException(String path) {
-            super(path + ": is a directory");
+            super(path + ": is a directory", null);
         }
     }
 
     /** The path names a file where a directory is needed. */
-    public static class NotADirectoryException extends IOException {
+    public static final class NotADirectoryException extends StorageException {
         public NotADirectoryException(String path) {
-            super(path + ": is not a directory");
+            super(path + ": is not a directory", null);
         }
     }
 
     /** The request body ended before the announced length, or reading it failed. */
-    public static class IncompleteUploadException extends IOException {
+    public static final class IncompleteUploadException extends StorageException {
         public IncompleteUploadException(String path, long received, Throwable cause) {
             super("%s: upload broken off after %d bytes; nothing was kept".formatted(path, received), cause);
         }
     }
 
     /** A restart offset beyond the end of the file being resumed. */
-    public static class RestartOffsetException extends IOException {
+    public static final class RestartOffsetException extends StorageException {
         public RestartOffsetException(String path, long offset, long size) {
-            super("%s: restart offset %d is beyond its size %d".formatted(path, offset, size));
+            super("%s: restart offset %d is beyond its size %d".formatted(path, offset, size), null);
         }
     }
 }

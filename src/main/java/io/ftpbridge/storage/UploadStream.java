@@ -62,6 +62,9 @@ public final class UploadStream extends OutputStream {
     private boolean settled;
     /** Set once a write passed the quota: closing then rolls back instead of committing. */
     private boolean quotaExceeded;
+    /** Who started the upload; it may end on another thread. */
+    private final StorageCaller caller = StorageCaller.current();
+    private boolean quotaAnnounced;
 
     UploadStream(StorageService storage, FolderStorage folder, String relativePath, Kind kind, Path target, Path temp,
                  FileChannel channel, long originalLength, boolean existed, QuotaLedger.Account account, long credit,
@@ -90,12 +93,20 @@ public final class UploadStream extends OutputStream {
         synchronized (account) {
             if (folder.quotaBytes() > 0 && account.bytes + len - credit > folder.quotaBytes()) {
                 quotaExceeded = true;
+                announceQuota();
                 throw new QuotaExceededException(folder.name(),
                         "upload of '%s' exceeds the quota of folder '%s'".formatted(relativePath, folder.name()));
             }
             account.bytes += len;
             charged += len;
             StorageService.pending(account, len, 0);
+        }
+    }
+
+    private void announceQuota() {
+        if (!quotaAnnounced && kind != Kind.STAGED) {
+            quotaAnnounced = true;
+            storage.announce(FileActivity.Kind.QUOTA_EXCEEDED, folder, relativePath, null, -1, caller);
         }
     }
 
@@ -111,6 +122,7 @@ public final class UploadStream extends OutputStream {
         }
         synchronized (account) {
             if (account.bytes + bytes - credit > folder.quotaBytes()) {
+                announceQuota();
                 throw new QuotaExceededException(folder.name(),
                         "upload of '%s' (%d bytes) exceeds the quota of folder '%s'".formatted(relativePath, bytes, folder.name()));
             }
@@ -171,6 +183,7 @@ public final class UploadStream extends OutputStream {
             finished = true;
         } catch (QuotaExceededException e) {
             quotaExceeded = true;
+            announceQuota();
             abort(false);
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -180,6 +193,10 @@ public final class UploadStream extends OutputStream {
             if (finished) {
                 lock.close();
             }
+        }
+        if (kind != Kind.STAGED) {
+            long size = Files.exists(target) ? Files.size(target) : written;
+            storage.announce(FileActivity.Kind.UPLOADED, folder, relativePath, null, size, caller);
         }
     }
 

@@ -24,7 +24,11 @@ public final class UserFileSystem {
     /** A folder mounted at an absolute path of the user's tree. */
     public record Mount(String path, FolderStorage folder, Set<Permission> permissions) {
         public Mount {
-            path = normalize("/", path);
+            try {
+                path = normalize("/", path);
+            } catch (InvalidPathException e) { // mount paths are validated when a user is saved
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             permissions = permissions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(permissions));
         }
     }
@@ -48,8 +52,16 @@ public final class UserFileSystem {
     private final String username;
     private final List<Mount> mounts;
     private final StorageService storage;
+    /** Named on the events of changes made through this tree. */
+    private final StorageCaller caller;
 
     public UserFileSystem(String username, List<Mount> mounts, StorageService storage) {
+        this(username, mounts, storage, "FTP");
+    }
+
+    /** @param protocol how the user reached the tree ({@code FTP}, {@code REST}) */
+    public UserFileSystem(String username, List<Mount> mounts, StorageService storage, String protocol) {
+        this.caller = new StorageCaller(username, protocol);
         this.username = username;
         this.mounts = mounts.stream().sorted(Comparator.comparingInt((Mount m) -> m.path().length()).reversed()).toList();
         this.storage = storage;
@@ -63,7 +75,7 @@ public final class UserFileSystem {
      * Resolves {@code path} against {@code cwd} the way a Unix shell does: {@code ..} above the root
      * stays at the root, so no path can climb out of the user's tree.
      */
-    public static String normalize(String cwd, String path) {
+    public static String normalize(String cwd, String path) throws InvalidPathException {
         if (path != null && (path.indexOf('\0') >= 0)) {
             throw new InvalidPathException(path, "path contains NUL");
         }
@@ -84,7 +96,7 @@ public final class UserFileSystem {
         return "/" + String.join("/", names);
     }
 
-    public Location locate(String virtualPath) {
+    public Location locate(String virtualPath) throws InvalidPathException {
         String path = normalize("/", virtualPath);
         for (Mount mount : mounts) {
             if (mount.path().equals("/")) {
@@ -114,13 +126,21 @@ public final class UserFileSystem {
         return names;
     }
 
-    /** Whether the mount the path lands in grants {@code permission} (virtual directories: LIST only). */
-    public boolean allows(String virtualPath, Permission permission) {
-        Location location = locate(virtualPath);
-        if (location instanceof InMount in) {
-            return in.mount().permissions().contains(permission);
+    /**
+     * Whether the mount the path lands in allows {@code access} (the virtual directories above the
+     * mounts: listing only); an invalid path allows nothing.
+     */
+    public boolean allows(String virtualPath, Access access) {
+        Location location;
+        try {
+            location = locate(virtualPath);
+        } catch (InvalidPathException e) {
+            return false;
         }
-        return location instanceof Virtual && permission == Permission.LIST;
+        if (location instanceof InMount in) {
+            return access.grantedBy(in.mount().permissions());
+        }
+        return location instanceof Virtual && access.virtualAllowed();
     }
 
     public FileEntry stat(String virtualPath) throws IOException {
@@ -139,7 +159,7 @@ public final class UserFileSystem {
     public FileEntry statOrNull(String virtualPath) {
         try {
             return stat(virtualPath);
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -175,14 +195,14 @@ public final class UserFileSystem {
      */
     public UploadStream beginUpload(String virtualPath, UploadMode mode, long offset) throws IOException {
         InMount in = uploadTarget(virtualPath, mode, offset);
-        return storage.beginUpload(in.mount().folder(), in.relative(), mode, offset);
+        return caller.run(() -> storage.beginUpload(in.mount().folder(), in.relative(), mode, offset));
     }
 
     /** A whole upload from a stream (REST): the same permission rules as {@link #beginUpload}. */
     public StorageService.StoredFile store(String virtualPath, UploadMode mode, InputStream body, long expectedLength)
             throws IOException {
         InMount in = uploadTarget(virtualPath, mode, 0);
-        return storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength);
+        return caller.run(() -> storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength));
     }
 
     /** A file to be read whole or in ranges (REST downloads): READ, as for RETR. */
@@ -205,7 +225,7 @@ public final class UserFileSystem {
         if (recursive) {
             require(in, Permission.DELETE, "delete the directory's files", normalize("/", virtualPath));
         }
-        storage.delete(in.mount().folder(), in.relative(), recursive);
+        caller.run(() -> { storage.delete(in.mount().folder(), in.relative(), recursive); return null; });
     }
 
     private InMount uploadTarget(String virtualPath, UploadMode mode, long offset) throws IOException {
@@ -237,12 +257,12 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new FileAlreadyExistsException(normalize("/", virtualPath));
         }
-        storage.mkdir(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.mkdir(in.mount().folder(), in.relative()); return null; });
     }
 
     public void deleteFile(String virtualPath) throws IOException {
         InMount in = inMount(virtualPath, Permission.DELETE, "delete");
-        storage.deleteFile(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteFile(in.mount().folder(), in.relative()); return null; });
     }
 
     public void removeDirectory(String virtualPath) throws IOException {
@@ -250,7 +270,7 @@ public final class UserFileSystem {
         if (in.relative().isEmpty()) {
             throw new PermissionDeniedException(normalize("/", virtualPath) + ": a mount point cannot be removed");
         }
-        storage.deleteDirectory(in.mount().folder(), in.relative());
+        caller.run(() -> { storage.deleteDirectory(in.mount().folder(), in.relative()); return null; });
     }
 
     /** Renames within one mounted folder; both ends need RENAME. */
@@ -278,7 +298,22 @@ public final class UserFileSystem {
                         .formatted(normalize("/", toPath)));
             }
         }
-        storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile);
+        caller.run(() -> { storage.rename(from.mount().folder(), from.relative(), to.relative(), replaceFile); return null; });
+    }
+
+    /** A download of {@code virtualPath} ended after {@code bytes} bytes (for listeners of {@link FileActivity}). */
+    public void downloaded(String virtualPath, long bytes) {
+        Location location;
+        try {
+            location = locate(normalize("/", virtualPath));
+        } catch (InvalidPathException e) {
+            return; // the path was checked when the download began
+        }
+        if (location instanceof InMount in) {
+            try (StorageCaller.Scope ignored = StorageCaller.enter(caller)) {
+                storage.downloaded(in.mount().folder(), in.relative(), bytes);
+            }
+        }
     }
 
     /** Sets the modification time of a file or directory; needs WRITE. */
@@ -289,10 +324,16 @@ public final class UserFileSystem {
 
     /**
      * What may be done at a path itself: its mount's permissions, less removing and renaming at a
-     * mount point; LIST only in the virtual tree above the mounts; nothing elsewhere.
+     * mount point; LIST only in the virtual tree above the mounts; nothing elsewhere (nor at an
+     * invalid path).
      */
     public Set<Permission> permissionsAt(String virtualPath) {
-        Location location = locate(virtualPath);
+        Location location;
+        try {
+            location = locate(virtualPath);
+        } catch (InvalidPathException e) {
+            return EnumSet.noneOf(Permission.class);
+        }
         if (location instanceof InMount in) {
             EnumSet<Permission> granted = in.mount().permissions().isEmpty()
                     ? EnumSet.noneOf(Permission.class) : EnumSet.copyOf(in.mount().permissions());
@@ -306,18 +347,19 @@ public final class UserFileSystem {
 
     /** An identifier of the file itself, the same under every path that names it (null if none). */
     public String uniqueId(String virtualPath) {
-        Location location = locate(virtualPath);
+        Location location;
         try {
+            location = locate(virtualPath);
             if (location instanceof InMount in) {
                 return storage.fileKey(in.mount().folder(), in.relative());
             }
-        } catch (IOException | InvalidPathException e) {
+        } catch (IOException e) {
             return null;
         }
         return location instanceof Virtual v ? "v" + Integer.toHexString(v.path().hashCode()) : null;
     }
 
-    private InMount inMount(String virtualPath, Permission permission, String action) {
+    private InMount inMount(String virtualPath, Permission permission, String action) throws StorageException {
         String path = normalize("/", virtualPath);
         if (locate(path) instanceof InMount in) {
             require(in, permission, action, path);
@@ -326,7 +368,8 @@ public final class UserFileSystem {
         throw new PermissionDeniedException("%s: cannot %s here".formatted(path, action));
     }
 
-    private static void require(InMount in, Permission permission, String action, String path) {
+    private static void require(InMount in, Permission permission, String action, String path)
+            throws PermissionDeniedException {
         if (!in.mount().permissions().contains(permission)) {
             throw new PermissionDeniedException("%s: permission denied (%s needed to %s)".formatted(path, permission, action));
         }

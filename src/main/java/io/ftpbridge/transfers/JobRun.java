@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.net.ftp.FTPClient;
+import io.ftpbridge.remotes.RemoteSession;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * A job running on this instance: its live progress and the handles another thread closes to
@@ -30,7 +32,9 @@ final class JobRun {
     private final LiveProgress progress = new LiveProgress();
     private final CountDownLatch halted = new CountDownLatch(1);
     private volatile Halt halt;
-    private volatile FTPClient client;
+    private static final int COPY_STEP = 1024 * 1024;
+
+    private volatile RemoteSession session;
     private volatile Closeable stream;
 
     JobRun(long id) {
@@ -58,16 +62,12 @@ final class JobRun {
         }
         halted.countDown();
         closeQuietly(stream);
-        disconnect(client);
+        disconnect(session);
     }
 
-    private static void disconnect(FTPClient c) {
-        if (c != null) {
-            try {
-                c.disconnect(); // closes the control socket; a blocked read on it fails at once
-            } catch (IOException | RuntimeException ignored) {
-                // already closed
-            }
+    private static void disconnect(RemoteSession s) {
+        if (s != null) {
+            s.disconnect(); // closes the control socket; a blocked read on it fails at once
         }
     }
 
@@ -90,10 +90,10 @@ final class JobRun {
         check();
     }
 
-    void attach(FTPClient c) {
-        client = c;
+    void attach(RemoteSession s) {
+        session = s;
         if (halt != null) {
-            disconnect(c);
+            disconnect(s);
         }
     }
 
@@ -105,7 +105,7 @@ final class JobRun {
     }
 
     void detach() {
-        client = null;
+        session = null;
         stream = null;
     }
 
@@ -117,6 +117,35 @@ final class JobRun {
             c.close();
         } catch (IOException | RuntimeException ignored) {
             // closing a stream another thread is reading is the point; errors don't matter
+        }
+    }
+
+    /**
+     * Copies a file's bytes in steps of at least half of a 1 MiB buffer (gathering network reads),
+     * so that disk writes, quota checks, socket writes and progress updates happen per large chunk.
+     */
+    void copy(InputStream in, OutputStream out) throws IOException, HaltedException {
+        byte[] buffer = new byte[COPY_STEP];
+        try {
+            while (true) {
+                int filled = 0;
+                while (filled < COPY_STEP / 2) {
+                    int n = in.read(buffer, filled, COPY_STEP - filled);
+                    if (n < 0) {
+                        break;
+                    }
+                    filled += n;
+                }
+                if (filled == 0) {
+                    return;
+                }
+                check();
+                out.write(buffer, 0, filled);
+                progress.add(filled);
+            }
+        } catch (IOException e) {
+            check(); // a stream closed by cancel or shutdown is not a fault to retry
+            throw e;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -28,15 +29,24 @@ class TransferJobRepository {
             + " bytes_done, created_at, started_at, finished_at";
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    TransferJobRepository(JdbcClient jdbc) {
+    TransferJobRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
+    }
+
+    /** Tells listeners (events/) the job's new state, inside the transaction that set it. */
+    private void stateChanged(long id) {
+        find(id).ifPresent(job -> events.publishEvent(new TransferStateChanged(id, job.state().name(), job.remote(),
+                job.direction().name(), job.folder(), job.localPath(), job.error())));
     }
 
     static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
+    @Transactional
     long insert(TransferRequest r, boolean glob, boolean recursive, boolean append, Overwrite overwrite, boolean verify) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
@@ -51,7 +61,9 @@ class TransferJobRepository {
                 .param("transferType", r.transferType() == null ? null : r.transferType().name())
                 .param("verify", verify).param("now", now())
                 .update(keys, "id");
-        return keys.getKey().longValue();
+        long id = keys.getKey().longValue();
+        stateChanged(id);
+        return id;
     }
 
     Optional<TransferJob> find(long id) {
@@ -103,6 +115,7 @@ class TransferJobRepository {
                     .update();
             if (updated == 1) {
                 claimed.add(id);
+                stateChanged(id);
             }
         }
         return claimed;
@@ -133,26 +146,40 @@ class TransferJobRepository {
     }
 
     /** Ends a run this instance holds. */
+    @Transactional
     boolean finish(long id, String owner, JobState state, String error, long bytesDone) {
-        return jdbc.sql("""
+        return changed(id, jdbc.sql("""
                 UPDATE transfer_job SET state = :state, error = :error, finished_at = :now, owner = NULL,
                        lease_until = NULL, bytes_done = :bytes, cancel_requested = FALSE
                 WHERE id = :id AND owner = :owner AND state = 'RUNNING'""")
                 .param("state", state.name()).param("error", truncate(error)).param("now", now())
-                .param("bytes", bytesDone).param("id", id).param("owner", owner).update() == 1;
+                .param("bytes", bytesDone).param("id", id).param("owner", owner).update() == 1);
+    }
+
+    private boolean changed(long id, boolean changed) {
+        if (changed) {
+            stateChanged(id);
+        }
+        return changed;
     }
 
     /** Puts this instance's running jobs back in the queue (a clean shutdown). */
+    @Transactional
     int release(String owner) {
-        return jdbc.sql("""
+        List<Long> ids = jdbc.sql("SELECT id FROM transfer_job WHERE owner = :owner AND state = 'RUNNING'").param("owner", owner)
+                .query(Long.class).list();
+        int n = jdbc.sql("""
                 UPDATE transfer_job SET state = 'QUEUED', owner = NULL, lease_until = NULL
                 WHERE owner = :owner AND state = 'RUNNING'""").param("owner", owner).update();
+        ids.forEach(this::stateChanged);
+        return n;
     }
 
+    @Transactional
     boolean cancelQueued(long id) {
-        return jdbc.sql("""
+        return changed(id, jdbc.sql("""
                 UPDATE transfer_job SET state = 'CANCELLED', finished_at = :now, error = 'cancelled'
-                WHERE id = :id AND state = 'QUEUED'""").param("now", now()).param("id", id).update() == 1;
+                WHERE id = :id AND state = 'QUEUED'""").param("now", now()).param("id", id).update() == 1);
     }
 
     boolean requestCancel(long id) {
@@ -170,6 +197,7 @@ class TransferJobRepository {
             // size recorded before an append, so a retry never appends the same bytes twice
             jdbc.sql("UPDATE transfer_file SET state = 'PENDING', error = NULL WHERE job_id = :id AND state = 'FAILED'")
                     .param("id", id).update();
+            stateChanged(id);
         }
         return n == 1;
     }

@@ -72,7 +72,7 @@ public class TransferService {
         if (glob) {
             try {
                 RemoteFiles.globMatcher(request.direction() == Direction.DOWNLOAD ? "remotePath" : "localPath",
-                        TransferRunner.baseName(source));
+                        JobPaths.baseName(source));
             } catch (InvalidRequestException e) {
                 errors.addAll(e.errors());
             }

@@ -1,7 +1,6 @@
 package io.ftpbridge.users;
 
 import io.ftpbridge.folders.FolderService;
-import io.ftpbridge.folders.MountLookup;
 import io.ftpbridge.security.AccountKind;
 import io.ftpbridge.security.CredentialsChangedEvent;
 import io.ftpbridge.security.VerifiedPasswords;
@@ -31,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** FTP accounts: their records, their mounts, and the check at FTP login. */
 @Service
-public class UserService implements MountLookup {
+public class UserService {
 
     private static final Logger log = LoggerFactory.getLogger(UserService.class);
 
@@ -153,12 +152,6 @@ public class UserService implements MountLookup {
         if (wasEnabled && !user.isEnabled()) {
             events.publishEvent(new UserAccessRevokedEvent(user.getUsername(), UserAccessRevokedEvent.Reason.DISABLED));
         }
-    }
-
-    @Override
-    @Transactional(readOnly = true)
-    public List<String> usersMounting(String folderName) {
-        return users.findUsernamesMounting(folderName);
     }
 
     @Transactional(readOnly = true)

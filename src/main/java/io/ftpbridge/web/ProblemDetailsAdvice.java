@@ -1,6 +1,5 @@
 package io.ftpbridge.web;
 
-import io.ftpbridge.remotes.RemoteOperationException;
 import io.ftpbridge.storage.FileBusyException;
 import io.ftpbridge.storage.InvalidPathException;
 import io.ftpbridge.storage.PermissionDeniedException;
@@ -37,20 +36,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-    @ExceptionHandler(NotFoundException.class)
-    ProblemDetail notFound(NotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), List.of());
-    }
-
-    @ExceptionHandler(ConflictException.class)
-    ProblemDetail conflict(ConflictException e) {
-        List<FieldError> errors = e.field() == null ? List.of() : List.of(new FieldError(e.field(), e.getMessage()));
-        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), errors);
-    }
-
-    @ExceptionHandler(InvalidRequestException.class)
-    ProblemDetail invalid(InvalidRequestException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), e.errors());
+    /** The API's own domain errors (and features' that extend {@link ProblemException}). */
+    @ExceptionHandler(ProblemException.class)
+    ProblemDetail domain(ProblemException e) {
+        return problem(e.status(), e.title(), e.getMessage(), e.errors());
     }
 
     @ExceptionHandler(InvalidPathException.class)
@@ -114,22 +103,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(StorageService.IncompleteUploadException.class)
     ProblemDetail incompleteUpload(StorageService.IncompleteUploadException e) {
         return problem(HttpStatus.BAD_REQUEST, "Incomplete upload", e.getMessage(), List.of());
-    }
-
-    @ExceptionHandler(ServiceUnavailableException.class)
-    ProblemDetail unavailable(ServiceUnavailableException e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable", e.getMessage(), List.of());
-    }
-
-    @ExceptionHandler(RemoteOperationException.class)
-    ProblemDetail remoteFailed(RemoteOperationException e) {
-        return switch (e.failure()) {
-            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found on the remote server", e.getMessage(), List.of());
-            case CONFLICT -> problem(HttpStatus.CONFLICT, "Conflict on the remote server", e.getMessage(), List.of());
-            case REFUSED -> problem(HttpStatus.BAD_GATEWAY, "Remote server refused", e.getMessage(), List.of());
-            case UNREACHABLE -> problem(HttpStatus.BAD_GATEWAY, "Remote server unreachable", e.getMessage(), List.of());
-            case TIMEOUT -> problem(HttpStatus.GATEWAY_TIMEOUT, "Remote server timed out", e.getMessage(), List.of());
-        };
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
@@ -206,11 +179,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     static ProblemDetail problem(HttpStatus status, String title, String detail, List<FieldError> errors) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        if (!errors.isEmpty()) {
-            problem.setProperty("errors", errors);
-        }
-        return problem;
+        return Problems.of(status, title, detail, errors);
     }
 }

@@ -8,11 +8,13 @@ import io.ftpbridge.testsupport.FtpBridgeTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -77,8 +79,18 @@ class FtpHardeningTest {
 
     Api api;
 
+    @Autowired
+    JdbcTemplate loginFailures;
+
+    /** Failed-login counts live in the database that every test context of this JVM shares: start and end clean. */
+    @AfterAll
+    void forgetFailedLogins() {
+        loginFailures.update("DELETE FROM login_failure");
+    }
+
     @BeforeAll
     void createAccounts() {
+        loginFailures.update("DELETE FROM login_failure");
         api = new Api(httpPort);
         api.createFolderAndUser("hardening", "alice", "alice-password", "/", Api.ALL);
         api.createUser("bob", "bob-password", "hardening", "/", Api.ALL);

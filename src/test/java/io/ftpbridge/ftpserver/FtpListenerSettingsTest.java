@@ -6,10 +6,12 @@ import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.Ftplib;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
@@ -32,8 +34,18 @@ class FtpListenerSettingsTest {
     @Autowired
     FtpServerLifecycle ftp;
 
+    @Autowired
+    JdbcTemplate loginFailures;
+
+    /** Failed-login counts live in the database that every test context of this JVM shares: start and end clean. */
+    @AfterAll
+    void forgetFailedLogins() {
+        loginFailures.update("DELETE FROM login_failure");
+    }
+
     @BeforeAll
     void createAccount() {
+        loginFailures.update("DELETE FROM login_failure");
         new Api(httpPort).createFolderAndUser("settings", "settings-user", "settings-password", "/", Api.ALL);
     }
 

@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import io.ftpbridge.testsupport.FtpBridgeTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The guard's time rules, on a clock the test moves: lockouts end, old failures are forgotten. */
+/** The guard's time rules in the real database, on a clock the test moves: lockouts end, old failures are forgotten. */
+@FtpBridgeTest
 class LoginGuardTest {
 
     private static final class MovableClock extends Clock {
@@ -32,8 +36,16 @@ class LoginGuardTest {
     }
 
     private final MovableClock clock = new MovableClock();
-    private final LoginGuard guard = new LoginGuard(
-            new LoginGuardProperties(Duration.ofMillis(100), 3, 5, 3, Duration.ofMinutes(5)), clock);
+    private final LoginGuard guard;
+
+    @Autowired
+    LoginGuardTest(JdbcTemplate jdbc, IpLists ipLists) {
+        jdbc.update("DELETE FROM login_failure WHERE subject LIKE '192.0.2.%' OR subject LIKE '198.51.100.%'"
+                + " OR subject IN ('someone', 'a', 'b', 'c', 'd', 'e', 'victim', 'own', 'x', 'y', 'admin', 'other')"
+                + " OR subject LIKE 'user%'");
+        guard = new LoginGuard(new LoginGuardProperties(Duration.ofMillis(100), 3, 5, 3, Duration.ofMinutes(5)), jdbc,
+                ipLists, clock);
+    }
 
     @Test
     void anAddressIsRefusedForTheLockoutAndThenAllowedAgain() {

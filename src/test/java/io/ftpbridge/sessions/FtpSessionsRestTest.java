@@ -96,6 +96,33 @@ class FtpSessionsRestTest {
     }
 
     @Test
+    void aRunningDownloadIsListedAsTheSessionsTransfer() throws Exception {
+        api.createFolderAndUser("slowfolder", "slow-user", "slow-password", "/", Api.ALL);
+        assertThat(api.patch("/api/v1/users/slow-user", "{\"downloadBytesPerSecond\": 100000}").status()).isEqualTo(200);
+        assertThat(api.putBytes("/api/v1/folders/slowfolder/files/big.bin", new byte[600_000]).status()).isEqualTo(201);
+        // curl takes about 6 s at 100 kB/s; the list is read meanwhile
+        Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "--user", "slow-user:slow-password",
+                "ftp://127.0.0.1:" + ftp.port() + "/big.bin").redirectErrorStream(true).start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                JsonNode session = sessionOf("slow-user");
+                return session != null && session.hasNonNull("transfer")
+                        && session.get("transfer").get("bytes").asLong() > 0;
+            });
+            JsonNode transfer = sessionOf("slow-user").get("transfer");
+            assertThat(transfer.get("path").asString()).isEqualTo("/big.bin");
+            assertThat(transfer.get("direction").asString()).isEqualTo("DOWNLOAD");
+            assertThat(transfer.get("bytesPerSecond").asLong()).isBetween(1L, 1_000_000L);
+            assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(curl.exitValue()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> sessionOf("slow-user") == null
+                    || !sessionOf("slow-user").hasNonNull("transfer"));
+        } finally {
+            curl.destroyForcibly();
+        }
+    }
+
+    @Test
     void sessionsNeedAnAdministratorAndAValidId() {
         assertThat(api.anonymous().get("/api/v1/sessions").status()).isEqualTo(401);
         assertThat(api.delete("/api/v1/sessions/not-a-uuid").status()).isEqualTo(400);

@@ -226,6 +226,94 @@ class HelmChartTest {
                 .hasMessageContaining("postgresql.host is required");
     }
 
+    @Test
+    void threeReplicasRenderAStatefulSetWhosePodsEachHaveTheirOwnPassivePortsAndService() {
+        Rendered rendered = render("replicas-3", t -> replicated(t).set("replicaCount", 3)
+                .set("replicas.passiveAddresses[0]", "198.51.100.10").set("replicas.passiveAddresses[1]", "198.51.100.11")
+                .set("replicas.passiveAddresses[2]", "198.51.100.12"));
+        assertThat(rendered.has("Deployment")).isFalse();
+        JsonNode statefulSet = rendered.one("StatefulSet");
+        assertThat(statefulSet.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(statefulSet.path("spec").path("serviceName").asString()).isEqualTo("ftpbridge");
+        JsonNode container = statefulSet.path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(env(container, "FTPBRIDGE_FTP_PASSIVE_PORTS").path("value").asString())
+                .isEqualTo("${FTPBRIDGE_PASSIVE_PORTS_${POD_INDEX}}");
+        assertThat(env(container, "FTPBRIDGE_FTP_PASSIVE_EXTERNAL_ADDRESS").path("value").asString())
+                .isEqualTo("${FTPBRIDGE_PASSIVE_ADDRESS_${POD_INDEX}}");
+        assertThat(env(container, "POD_INDEX").path("valueFrom").path("fieldRef").path("fieldPath").asString())
+                .isEqualTo("metadata.labels['apps.kubernetes.io/pod-index']");
+        Map<String, Integer> containerPorts = byName(container.path("ports"), "containerPort");
+
+        JsonNode shared = rendered.objects().stream().filter(o -> o.path("kind").asString().equals("Service")
+                && o.path("metadata").path("name").asString().equals("ftpbridge")).findFirst().orElseThrow();
+        assertThat(byName(shared.path("spec").path("ports"), "port")).containsOnlyKeys("http", "ftp");
+
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int pod = 0; pod < 3; pod++) {
+            String name = "ftpbridge-pasv-" + pod;
+            JsonNode service = rendered.objects().stream().filter(o -> o.path("kind").asString().equals("Service")
+                    && o.path("metadata").path("name").asString().equals(name)).findFirst().orElseThrow();
+            JsonNode spec = service.path("spec");
+            assertThat(spec.path("selector").path("statefulset.kubernetes.io/pod-name").asString())
+                    .as("%s routes to one pod", name).isEqualTo("ftpbridge-" + pod);
+            assertThat(spec.path("loadBalancerIP").asString()).isEqualTo("198.51.100.1" + pod);
+            List<Integer> ports = StreamSupport.stream(spec.path("ports").spliterator(), false)
+                    .map(p -> p.path("port").asInt()).toList();
+            int from = 30000 + pod * 10;
+            assertThat(ports).isEqualTo(IntStream.rangeClosed(from, from + 9).boxed().toList());
+            assertThat(StreamSupport.stream(spec.path("ports").spliterator(), false).map(p -> p.path("targetPort").asInt()))
+                    .isEqualTo(ports);
+            for (int port : ports) {
+                assertThat(seen.add(port)).as("port %d routes to one pod only", port).isTrue();
+                assertThat(containerPorts).containsEntry("pasv-" + port, port);
+            }
+            assertThat(env(container, "FTPBRIDGE_PASSIVE_PORTS_" + pod).path("value").asString())
+                    .isEqualTo(from + "-" + (from + 9));
+            assertThat(env(container, "FTPBRIDGE_PASSIVE_ADDRESS_" + pod).path("value").asString())
+                    .isEqualTo("198.51.100.1" + pod);
+        }
+        assertThat(rendered.objects().stream().filter(o -> o.path("kind").asString().equals("Service"))).hasSize(4);
+    }
+
+    @Test
+    void replicasOnHostPortsAnnounceTheirNodeAndNeedNoPassiveServices() {
+        Rendered rendered = render("replicas-hostports", t -> replicated(t).set("replicaCount", 2)
+                .set("replicas.hostPorts", true));
+        JsonNode container = rendered.one("StatefulSet").path("spec").path("template").path("spec").path("containers").get(0);
+        assertThat(byName(container.path("ports"), "hostPort")).hasSize(20).containsEntry("pasv-30019", 30019);
+        assertThat(env(container, "FTPBRIDGE_FTP_PASSIVE_EXTERNAL_ADDRESS").path("valueFrom").path("fieldRef")
+                .path("fieldPath").asString()).isEqualTo("status.hostIP");
+        assertThat(rendered.objects().stream().filter(o -> o.path("kind").asString().equals("Service"))).hasSize(1);
+    }
+
+    @Test
+    void replicasWithoutExternalPostgresqlOrASharedVolumeFailToRenderWithTheReason() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("ftpbridge").set("replicaCount", 2)
+                .set("ftp.passiveExternalAddress", "203.0.113.5").call())
+                .hasMessageContaining("replicaCount > 1 needs external PostgreSQL");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("ftpbridge").set("replicaCount", 2)
+                .set("ftp.passiveExternalAddress", "203.0.113.5").set("postgresql.enabled", true)
+                .set("postgresql.host", "db").set("postgresql.password", "pg-secret").call())
+                .hasMessageContaining("ReadWriteMany");
+        assertThatThrownBy(() -> replicated(new Helm(CHART).template().withName("ftpbridge")).set("replicaCount", 3)
+                .set("replicas.passiveAddresses[0]", "198.51.100.10").call())
+                .hasMessageContaining("one address per pod");
+    }
+
+    private static TemplateCommand replicated(TemplateCommand template) {
+        return template.set("postgresql.enabled", true).set("postgresql.host", "db.example.internal")
+                .set("postgresql.password", "pg-secret").set("persistence.accessModes[0]", "ReadWriteMany");
+    }
+
+    private static JsonNode env(JsonNode container, String name) {
+        for (JsonNode env : container.path("env")) {
+            if (name.equals(env.path("name").asString())) {
+                return env;
+            }
+        }
+        throw new AssertionError("no environment variable " + name + " in " + container.path("env"));
+    }
+
     private static Rendered render(String name, UnaryOperator<TemplateCommand> values) {
         String manifest = values.apply(new Helm(CHART).template().withName("ftpbridge").withNamespace("ftp")).call();
         try {

@@ -46,7 +46,16 @@ public final class Api {
     }
 
     public Api(int port, String user, String password) {
-        this.base = "http://127.0.0.1:" + port;
+        this("127.0.0.1", port, user, password);
+    }
+
+    /** The administrator's client on another local address, e.g. {@code [::1]}. */
+    public Api(String host, int port) {
+        this(host, port, ADMIN, ADMIN_PASSWORD);
+    }
+
+    private Api(String host, int port, String user, String password) {
+        this.base = "http://" + host + ":" + port;
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

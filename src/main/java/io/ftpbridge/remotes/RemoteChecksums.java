@@ -1,4 +1,4 @@
-package io.ftpbridge.transfers;
+package io.ftpbridge.remotes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,15 +14,15 @@ import org.apache.commons.net.ftp.FTPReply;
  * Asks a remote server for a file's checksum with the first command it offers (HASH, XMD5, XCRC,
  * or MD5 as Apache FtpServer has it) and compares it with a digest of the local bytes.
  */
-final class ChecksumVerifier {
+public final class RemoteChecksums {
 
-    /** A checksum the server gave: its algorithm (a {@link MessageDigest} name or CRC32) and value. */
     /** Opens the local copy's bytes from the start. */
-    interface LocalBytes {
+    public interface LocalBytes {
         InputStream open() throws IOException;
     }
 
-    record RemoteChecksum(String command, String algorithm, String hex) {
+    /** A checksum the server gave: its algorithm (a {@link MessageDigest} name or CRC32) and value. */
+    public record RemoteChecksum(String command, String algorithm, String hex) {
     }
 
     private final FTPClient client;
@@ -32,7 +32,7 @@ final class ChecksumVerifier {
     private boolean xcrc;
     private boolean md5 = true;
 
-    ChecksumVerifier(FTPClient client) {
+    RemoteChecksums(FTPClient client) {
         this.client = client;
     }
 
@@ -120,7 +120,7 @@ final class ChecksumVerifier {
     }
 
     /** The checksum of local bytes in the algorithm the server used. */
-    static String localChecksum(String algorithm, LocalBytes bytes) throws IOException {
+    public static String localChecksum(String algorithm, LocalBytes bytes) throws IOException {
         byte[] buffer = new byte[256 * 1024];
         if (algorithm.equals("CRC32")) {
             CRC32 crc = new CRC32();

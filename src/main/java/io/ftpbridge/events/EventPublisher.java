@@ -1,0 +1,141 @@
+package io.ftpbridge.events;
+
+import io.ftpbridge.ftpserver.FtpLoginAttempt;
+import io.ftpbridge.storage.FileActivity;
+import io.ftpbridge.transfers.TransferStateChanged;
+import java.net.InetAddress;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Records every event and, in the same transaction, the first pending action of each rule that
+ * takes it (the outbox). Listens to the application events of storage (file actions of FTP and REST),
+ * transfers (job state changes, inside the transaction that changes the state), FTP logins and
+ * failed REST logins.
+ */
+@Service
+public class EventPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final EventRepository events;
+    private final EventRuleRepository rules;
+    private final DeliveryRepository deliveries;
+    private final EventsProperties properties;
+    private final DeliveryWorker worker;
+    private final String instance;
+
+    EventPublisher(EventRepository events, EventRuleRepository rules, DeliveryRepository deliveries, EventsProperties properties,
+                   DeliveryWorker worker) {
+        this.events = events;
+        this.rules = rules;
+        this.deliveries = deliveries;
+        this.properties = properties;
+        this.worker = worker;
+        this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Transactional
+    public EventResponse publish(EventType type, String actor, EventProtocol protocol, String folder, String path, String fromPath,
+                                 Long size, Long jobId, String state, String address) {
+        EventResponse event = events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+        int queued = 0;
+        for (EventRuleRepository.StoredRule rule : rules.enabledFor(type)) {
+            if (matches(rule.filter(), event) && !rule.actions().isEmpty()) {
+                deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts());
+                queued++;
+            }
+        }
+        if (queued > 0) {
+            worker.wakeUpAfterCommit();
+        }
+        return event;
+    }
+
+    static boolean matches(RuleFilter filter, EventResponse event) {
+        if (filter == null) {
+            return true;
+        }
+        if (filter.folder() != null && !filter.folder().equals(event.folder())) {
+            return false;
+        }
+        if (filter.user() != null && !filter.user().equals(event.actor())) {
+            return false;
+        }
+        if (filter.minSize() != null && (event.size() == null || event.size() < filter.minSize())) {
+            return false;
+        }
+        if (filter.pathGlob() != null) {
+            if (event.path() == null) {
+                return false;
+            }
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + filter.pathGlob());
+            Path path = Path.of(event.path());
+            Path subject = filter.pathGlob().contains("/") ? path : path.getFileName();
+            return subject != null && matcher.matches(subject);
+        }
+        return true;
+    }
+
+    @EventListener
+    void onFileActivity(FileActivity activity) {
+        EventType type = switch (activity.kind()) {
+            case UPLOADED -> EventType.FILE_UPLOADED;
+            case DOWNLOADED -> EventType.FILE_DOWNLOADED;
+            case DELETED -> EventType.FILE_DELETED;
+            case RENAMED -> EventType.FILE_RENAMED;
+            case DIR_CREATED -> EventType.DIR_CREATED;
+            case DIR_DELETED -> EventType.DIR_DELETED;
+            case QUOTA_EXCEEDED -> EventType.QUOTA_EXCEEDED;
+        };
+        publish(type, activity.caller().actor(), EventProtocol.of(activity.caller().protocol()), activity.folder(),
+                absolute(activity.path()), absolute(activity.fromPath()), activity.size() < 0 ? null : activity.size(), null, null, null);
+    }
+
+    /** Runs in the transaction that changed the job's state (transfers publishes inside it). */
+    @EventListener
+    void onTransferState(TransferStateChanged change) {
+        publish(EventType.TRANSFER_STATE_CHANGED, null, EventProtocol.JOB, change.folder(), absolute(change.localPath()), null,
+                null, change.jobId(), change.state(), null);
+    }
+
+    @EventListener
+    void onFtpLogin(FtpLoginAttempt attempt) {
+        publish(attempt.succeeded() ? EventType.LOGIN_SUCCEEDED : EventType.LOGIN_FAILED, attempt.user(), EventProtocol.FTP,
+                null, null, null, null, null, null, attempt.address());
+    }
+
+    /** REST requests authenticate one by one (Basic), so only failures are events; a success is every request. */
+    @EventListener
+    void onRestLoginFailure(AbstractAuthenticationFailureEvent failure) {
+        try {
+            publish(EventType.LOGIN_FAILED, String.valueOf(failure.getAuthentication().getName()), EventProtocol.REST,
+                    null, null, null, null, null, null, null);
+        } catch (RuntimeException e) {
+            log.warn("Login event not recorded: user={} error={}", failure.getAuthentication().getName(), e.toString());
+        }
+    }
+
+    private static String absolute(String relative) {
+        if (relative == null) {
+            return null;
+        }
+        return relative.startsWith("/") ? relative : "/" + relative;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "ftpbridge";
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.ftpbridge.events;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** Events in the database (plain SQL, like the transfer jobs they sit beside). */
+@Repository
+class EventRepository {
+
+    private static final String COLUMNS = "id, type, occurred_at, instance, actor, protocol, folder, path, from_path, size,"
+            + " job_id, state, address";
+
+    private final JdbcClient jdbc;
+
+    EventRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    EventResponse insert(EventType type, String instance, String actor, EventProtocol protocol, String folder, String path,
+                         String fromPath, Long size, Long jobId, String state, String address) {
+        OffsetDateTime time = now();
+        KeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
+                                              job_id, state, address)
+                VALUES (:type, :time, :instance, :actor, :protocol, :folder, :path, :fromPath, :size, :jobId, :state, :address)""")
+                .param("type", type.name()).param("time", time).param("instance", instance).param("actor", cut(actor, 128))
+                .param("protocol", protocol == null ? null : protocol.name()).param("folder", folder)
+                .param("path", cut(path, 4096)).param("fromPath", cut(fromPath, 4096)).param("size", size)
+                .param("jobId", jobId).param("state", state).param("address", cut(address, 64))
+                .update(keys, "id");
+        return new EventResponse(keys.getKey().longValue(), type, time, instance, actor, protocol, folder, path, fromPath,
+                size, jobId, state, address);
+    }
+
+    Optional<EventResponse> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM automation_event WHERE id = :id").param("id", id)
+                .query(EventRepository::event).optional();
+    }
+
+    List<EventResponse> list(EventType type, String folder, OffsetDateTime from, int page, int size) {
+        Filter f = filter(type, folder, from);
+        var spec = jdbc.sql("SELECT " + COLUMNS + " FROM automation_event" + f.where
+                + " ORDER BY id DESC LIMIT :limit OFFSET :offset").param("limit", size).param("offset", (long) page * size);
+        for (int i = 0; i < f.values.size(); i++) {
+            spec = spec.param(f.names.get(i), f.values.get(i));
+        }
+        return spec.query(EventRepository::event).list();
+    }
+
+    long count(EventType type, String folder, OffsetDateTime from) {
+        Filter f = filter(type, folder, from);
+        var spec = jdbc.sql("SELECT COUNT(*) FROM automation_event" + f.where);
+        for (int i = 0; i < f.values.size(); i++) {
+            spec = spec.param(f.names.get(i), f.values.get(i));
+        }
+        return spec.query(Long.class).single();
+    }
+
+    private record Filter(String where, List<String> names, List<Object> values) {
+    }
+
+    private static Filter filter(EventType type, String folder, OffsetDateTime from) {
+        List<String> conditions = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        if (type != null) {
+            conditions.add("type = :type");
+            names.add("type");
+            values.add(type.name());
+        }
+        if (folder != null) {
+            conditions.add("folder = :folder");
+            names.add("folder");
+            values.add(folder);
+        }
+        if (from != null) {
+            conditions.add("occurred_at >= :from");
+            names.add("from");
+            values.add(from);
+        }
+        return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), names, values);
+    }
+
+    private static EventResponse event(ResultSet rs, int row) throws SQLException {
+        long size = rs.getLong("size");
+        Long sizeOrNull = rs.wasNull() ? null : size;
+        long job = rs.getLong("job_id");
+        Long jobOrNull = rs.wasNull() ? null : job;
+        return new EventResponse(rs.getLong("id"), EventType.valueOf(rs.getString("type")),
+                rs.getObject("occurred_at", OffsetDateTime.class), rs.getString("instance"), rs.getString("actor"),
+                EventProtocol.of(rs.getString("protocol")), rs.getString("folder"), rs.getString("path"),
+                rs.getString("from_path"), sizeOrNull, jobOrNull, rs.getString("state"), rs.getString("address"));
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

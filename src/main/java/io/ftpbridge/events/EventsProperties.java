@@ -1,0 +1,30 @@
+package io.ftpbridge.events;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Delivery of event-rule actions (webhooks, transfers, file moves) from the outbox.
+ *
+ * @param concurrency    deliveries running at once on this instance
+ * @param pollInterval   how often the outbox is checked for due deliveries
+ * @param lease          how long a claimed delivery is held; one whose instance died is claimed again after it
+ * @param maxAttempts    attempts of one delivery before it is FAILED (a retry over REST grants as many again)
+ * @param backoffInitial wait before the second attempt; doubles with every further one
+ * @param backoffMax     longest wait between attempts
+ */
+@Validated
+@ConfigurationProperties("ftpbridge.events")
+public record EventsProperties(
+        @DefaultValue("8") @Min(1) @Max(256) int concurrency,
+        @DefaultValue("200ms") @NotNull Duration pollInterval,
+        @DefaultValue("2m") @NotNull Duration lease,
+        @DefaultValue("10") @Min(1) int maxAttempts,
+        @DefaultValue("1s") @NotNull Duration backoffInitial,
+        @DefaultValue("5m") @NotNull Duration backoffMax) {
+}

@@ -1,0 +1,242 @@
+package io.ftpbridge.remotes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.commons.net.ftp.FTP;
+import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPFile;
+import org.apache.commons.net.ftp.FTPReply;
+
+/**
+ * One logged-in connection to a remote server and the file operations on it, each with its reply
+ * check: what browsing ({@link RemoteFiles}, a pooled client) and transfer jobs (a connection of
+ * their own, for a complete transcript) both use. A refused command is a {@link Refused} carrying
+ * the server's reply; an {@link IOException} is a broken connection. Closing returns a pooled
+ * client (or destroys it once {@link #broken()}) and disconnects an own connection.
+ */
+public final class RemoteSession implements AutoCloseable {
+
+    private final String remote;
+    private final FTPClient client;
+    private final RemoteClientPools.Lease lease;
+    private TransferType transferType;
+    private RemoteChecksums checksums;
+
+    RemoteSession(String remote, FTPClient client, TransferType transferType, RemoteClientPools.Lease lease) {
+        this.remote = remote;
+        this.client = client;
+        this.transferType = transferType;
+        this.lease = lease;
+    }
+
+    /** A command the server answered with a negative reply; {@link #permanent()} for 5xx. */
+    public static final class Refused extends Exception {
+        private final String what;
+        private final int code;
+        private final String reply;
+
+        Refused(String what, int code, String reply) {
+            super(what + " refused: " + reply);
+            this.what = what;
+            this.code = code;
+            this.reply = reply;
+        }
+
+        /** The command and its argument, e.g. {@code RETR /a/b}. */
+        public String what() {
+            return what;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        public String reply() {
+            return reply;
+        }
+
+        /** 5xx: the file's fault, retrying will not help. */
+        public boolean permanent() {
+            return FTPReply.isNegativePermanent(code);
+        }
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    /** The last reply's text, trimmed. */
+    public String reply() {
+        return client.getReplyString() == null ? "" : client.getReplyString().trim();
+    }
+
+    /** The representation type of the following transfers (in ASCII, bytes sent differ from SIZE). */
+    public TransferType transferType() {
+        return transferType;
+    }
+
+    /** Switches the representation type (TYPE A or TYPE I) for the following transfers. */
+    public void transferType(TransferType type) throws IOException {
+        if (type != transferType) {
+            client.setFileType(type == TransferType.ASCII ? FTP.ASCII_FILE_TYPE : FTP.BINARY_FILE_TYPE);
+            transferType = type;
+        }
+    }
+
+    /**
+     * SIZE of a remote file, or -1 when the server will not say (absent, or no SIZE). A 421 is a
+     * server going away, not an absent file: it is thrown as a broken connection.
+     */
+    public long size(String path) throws IOException {
+        int code = client.sendCommand("SIZE", path);
+        if (code == FTPReply.FILE_STATUS) {
+            try {
+                return Long.parseLong(reply().substring(4).trim());
+            } catch (RuntimeException e) {
+                return -1;
+            }
+        }
+        if (code == FTPReply.SERVICE_NOT_AVAILABLE) {
+            throw new IOException("server closing: " + reply());
+        }
+        return -1;
+    }
+
+    /**
+     * Lists a directory ({@code null}: the current one): MLSD where the server offers MLST, else
+     * LIST; without the directory's own and parent entries.
+     */
+    public List<FTPFile> list(String path) throws IOException, Refused {
+        boolean mlsd = client.hasFeature("MLST");
+        FTPFile[] files = mlsd ? client.mlistDir(path) : client.listFiles(path);
+        if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
+            throw refused("list " + path);
+        }
+        if (files.length == 0 && !mlsd && path != null) {
+            // LIST of a missing path is an empty listing on some servers (vsftpd): is it a directory?
+            String here = client.printWorkingDirectory();
+            if (!client.changeWorkingDirectory(path)) {
+                throw refused("list " + path);
+            }
+            if (here != null) {
+                client.changeWorkingDirectory(here); // relative paths keep meaning what they meant
+            }
+        }
+        return Arrays.stream(files).filter(Objects::nonNull)
+                .filter(f -> !f.getName().equals(".") && !f.getName().equals(".."))
+                .filter(f -> !ownOrParent(f))
+                .toList();
+    }
+
+    private static boolean ownOrParent(FTPFile f) {
+        String raw = f.getRawListing() == null ? "" : f.getRawListing().toLowerCase(Locale.ROOT);
+        return raw.startsWith("type=cdir;") || raw.startsWith("type=pdir;")
+                || raw.contains(";type=cdir;") || raw.contains(";type=pdir;");
+    }
+
+    /** Starts RETR (after REST when {@code offset > 0}); the stream's end is confirmed by {@link #complete}. */
+    public InputStream retrieve(String path, long offset) throws IOException, Refused {
+        if (offset > 0) {
+            client.setRestartOffset(offset);
+        }
+        InputStream in = client.retrieveFileStream(path);
+        if (in == null) {
+            throw refused("RETR " + path);
+        }
+        return in;
+    }
+
+    /** Starts STOR (after REST when {@code offset > 0}); the stream's end is confirmed by {@link #complete}. */
+    public OutputStream store(String path, long offset) throws IOException, Refused {
+        if (offset > 0) {
+            client.setRestartOffset(offset);
+        }
+        OutputStream out = client.storeFileStream(path);
+        if (out == null) {
+            throw refused("STOR " + path);
+        }
+        return out;
+    }
+
+    /** Starts APPE; the stream's end is confirmed by {@link #complete}. */
+    public OutputStream append(String path) throws IOException, Refused {
+        OutputStream out = client.appendFileStream(path);
+        if (out == null) {
+            throw refused("APPE " + path);
+        }
+        return out;
+    }
+
+    /** Reads the reply that ends a transfer started by retrieve, store or append (its stream closed). */
+    public void complete(String what) throws IOException, Refused {
+        if (!client.completePendingCommand()) {
+            throw refused(what);
+        }
+    }
+
+    public void mkdir(String path) throws IOException, Refused {
+        if (!client.makeDirectory(path)) {
+            throw refused("MKD " + path);
+        }
+    }
+
+    public void rmdir(String path) throws IOException, Refused {
+        if (!client.removeDirectory(path)) {
+            throw refused("RMD " + path);
+        }
+    }
+
+    public void rename(String from, String to) throws IOException, Refused {
+        if (!client.rename(from, to)) {
+            throw refused("RNTO " + to);
+        }
+    }
+
+    public void delete(String path) throws IOException, Refused {
+        if (!client.deleteFile(path)) {
+            throw refused("DELE " + path);
+        }
+    }
+
+    /** The server's checksum of {@code path} (HASH, XMD5, XCRC or MD5, what it offers), or null. */
+    public RemoteChecksums.RemoteChecksum checksum(String path) throws IOException {
+        if (checksums == null) {
+            checksums = new RemoteChecksums(client);
+        }
+        return checksums.remoteChecksum(path);
+    }
+
+    /** Marks the connection unusable: a pooled client is destroyed instead of returned. */
+    public void broken() {
+        if (lease != null) {
+            lease.broken();
+        }
+    }
+
+    /** Closes the control connection at once (another thread's cancel); blocked reads on it fail. */
+    public void disconnect() {
+        try {
+            client.disconnect(); // no QUIT: the control connection may be busy with another thread's command
+        } catch (IOException | RuntimeException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        if (lease != null) {
+            lease.close();
+        } else {
+            RemoteConnector.disconnectQuietly(client);
+        }
+    }
+
+    private Refused refused(String what) {
+        return new Refused(what, client.getReplyCode(), reply());
+    }
+}

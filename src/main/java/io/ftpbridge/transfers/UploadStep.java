@@ -1,0 +1,112 @@
+package io.ftpbridge.transfers;
+
+import io.ftpbridge.remotes.RemoteChecksums;
+import io.ftpbridge.remotes.RemoteSession;
+import io.ftpbridge.remotes.TransferType;
+import io.ftpbridge.storage.FileEntry;
+import io.ftpbridge.storage.FolderStorage;
+import io.ftpbridge.storage.StorageService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Upload: folder file -> temporary name on the server -> verified -> renamed into place. */
+@Component
+final class UploadStep extends FileStep {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadStep.class);
+
+    UploadStep(TransferJobRepository jobs, StorageService storage) {
+        super(jobs, storage);
+    }
+
+    @Override
+    void transfer(JobRun run, TransferJob job, RemoteSession session, FolderStorage folder, TransferFile file,
+                  TranscriptRecorder transcript) throws IOException, FileFailure, JobRun.HaltedException {
+        FileEntry local = statOrNull(folder, file.localPath());
+        if (local == null) {
+            throw new FileFailure("no longer in folder '%s'".formatted(job.folder()));
+        }
+        boolean binary = session.transferType() == TransferType.BINARY;
+        long size = local.size();
+        String target = file.remotePath();
+        String written;
+        long base = 0;
+        long offset;
+        if (job.append()) {
+            base = file.state() == FileState.PENDING ? Math.max(0, session.size(target)) : file.baseSize();
+            offset = binary ? Math.max(0, session.size(target) - base) : 0;
+            written = target;
+        } else {
+            if (file.state() == FileState.PENDING && session.size(target) >= 0) {
+                if (job.overwrite() == Overwrite.SKIP) {
+                    skip(run, job, file, transcript, "exists on the remote server");
+                    return;
+                }
+                if (job.overwrite() == Overwrite.FAIL) {
+                    throw new FileFailure("exists on remote '%s' and overwrite is FAIL".formatted(job.remote()));
+                }
+            }
+            written = JobPaths.partialName(target, job.id());
+            offset = binary ? Math.max(0, session.size(written)) : 0;
+        }
+        if (offset > size) {
+            offset = 0;
+        }
+        jobs.updateFile(job.id(), file.seq(), FileState.RUNNING, size, base, offset, null);
+        run.progress().add(offset - file.bytesDone());
+        try {
+            if (offset == 0 || offset < size) {
+                try (InputStream in = storage.openRead(folder, file.localPath(), offset)) {
+                    OutputStream out = job.append() ? session.append(written) : session.store(written, offset);
+                    run.attachStream(out);
+                    try {
+                        run.copy(in, out);
+                    } finally {
+                        out.close();
+                    }
+                    session.complete("STOR " + written);
+                }
+            }
+            if (job.verify() && binary) {
+                verify(job, session, folder, file, transcript, target, written, base + size);
+            }
+            if (!job.append()) {
+                if (session.size(target) >= 0) {
+                    deleteIfAllowed(session, target); // some servers refuse RNTO onto an existing file
+                }
+                session.rename(written, target);
+            }
+        } catch (RemoteSession.Refused refused) {
+            throw FileFailure.of(refused);
+        }
+        jobs.updateFile(job.id(), file.seq(), FileState.DONE, size, base, size, null);
+        run.progress().fileFinished();
+        log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={}", job.id(), job.remote(),
+                target, job.folder(), file.localPath(), size);
+    }
+
+    private void verify(TransferJob job, RemoteSession session, FolderStorage folder, TransferFile file,
+                        TranscriptRecorder transcript, String target, String written, long expected)
+            throws IOException, FileFailure {
+        long remoteSize = session.size(written);
+        if (remoteSize >= 0 && remoteSize != expected) {
+            if (!job.append()) {
+                deleteIfAllowed(session, written); // our temporary file; in append mode it is the user's file
+            }
+            throw new FileFailure("size mismatch: sent %d bytes, remote has %d".formatted(expected, remoteSize));
+        }
+        RemoteChecksums.RemoteChecksum remote = job.append() ? null : session.checksum(written);
+        if (remote != null) {
+            String localSum = RemoteChecksums.localChecksum(remote.algorithm(), () -> storage.openRead(folder, file.localPath(), 0));
+            transcript.note("verify %s %s remote=%s local=%s".formatted(target, remote.algorithm(), remote.hex(), localSum));
+            if (!localSum.equals(remote.hex())) {
+                deleteIfAllowed(session, written);
+                throw new FileFailure("%s mismatch: remote %s, local %s".formatted(remote.algorithm(), remote.hex(), localSum));
+            }
+        }
+    }
+}

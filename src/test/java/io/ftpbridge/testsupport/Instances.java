@@ -1,0 +1,43 @@
+package io.ftpbridge.testsupport;
+
+import io.ftpbridge.FtpBridgeApplication;
+import io.ftpbridge.ftpserver.FtpServerLifecycle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Whole ftpbridge instances on one PostgreSQL database, as a cluster runs them. */
+public final class Instances {
+
+    private Instances() {
+    }
+
+    /** Starts an instance on random HTTP and FTP ports; {@code extra} are more {@code --name=value} arguments. */
+    public static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--ftpbridge.data-dir=" + dataDir,
+                "--server.port=0",
+                "--ftpbridge.ftp.port=0",
+                "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
+                "--logging.level.org.springframework=WARN",
+                "--logging.level.org.hibernate=WARN",
+                "--logging.level.com.zaxxer=WARN",
+                "--logging.level.org.flywaydb=WARN",
+                "--spring.main.banner-mode=off"));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(FtpBridgeApplication.class).run(args.toArray(String[]::new));
+    }
+
+    public static Api api(ConfigurableApplicationContext context) {
+        return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    }
+
+    public static int ftpPort(ConfigurableApplicationContext context) {
+        return context.getBean(FtpServerLifecycle.class).port();
+    }
+}
