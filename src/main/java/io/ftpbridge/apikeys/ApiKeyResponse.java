@@ -10,8 +10,8 @@ import java.time.Instant;
  *
  * @param key the whole key: only in the response that created it, never again
  */
-public record ApiKeyResponse(String id, String name, Role role, Instant expiresAt, Instant createdAt, Instant lastUsedAt,
-                             String createdBy,
+public record ApiKeyResponse(String id, String name, Role role, @Schema(nullable = true) Instant expiresAt,
+                             Instant createdAt, @Schema(nullable = true) Instant lastUsedAt, String createdBy,
                              @JsonInclude(JsonInclude.Include.NON_NULL)
                              @Schema(description = "the whole key, only in the response of POST; send it as "
                                      + "`Authorization: Bearer <key>` or `X-API-Key: <key>`") String key) {

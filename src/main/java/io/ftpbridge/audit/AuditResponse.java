@@ -1,5 +1,6 @@
 package io.ftpbridge.audit;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 
 /**
@@ -11,8 +12,11 @@ import java.time.Instant;
  * @param method     the HTTP method (null for a login)
  * @param status     the HTTP status answered (null for an FTP login)
  */
-public record AuditResponse(long id, Instant time, String actor, String authMethod, String keyId, String action,
-                            String method, String path, String target, Integer status, String clientAddress) {
+public record AuditResponse(long id, Instant time, String actor, @Schema(nullable = true) String authMethod,
+                            @Schema(nullable = true) String keyId, String action,
+                            @Schema(nullable = true) String method, @Schema(nullable = true) String path,
+                            @Schema(nullable = true) String target, @Schema(nullable = true) Integer status,
+                            @Schema(nullable = true) String clientAddress) {
 
     static AuditResponse of(AuditEvent e) {
         return new AuditResponse(e.getId(), e.getTime(), e.getActor(), e.getAuthMethod(), e.getKeyId(), e.getAction(),

@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 
 /**
@@ -9,8 +10,8 @@ import java.time.OffsetDateTime;
  * @param durationMs how long the last attempt took
  * @param time       when the delivery last changed
  */
-public record DeliveryResponse(long id, long eventId, String action, int attempt, DeliveryState state, Integer statusCode,
-                               String error, Long durationMs, OffsetDateTime nextAttemptAt, OffsetDateTime time) {
+public record DeliveryResponse(long id, long eventId, String action, int attempt, DeliveryState state, @Schema(nullable = true) Integer statusCode,
+                               @Schema(nullable = true) String error, @Schema(nullable = true) Long durationMs, @Schema(nullable = true) OffsetDateTime nextAttemptAt, OffsetDateTime time) {
 
     public enum DeliveryState { PENDING, DELIVERED, FAILED }
 }

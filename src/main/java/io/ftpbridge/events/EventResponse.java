@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.OffsetDateTime;
 
 /**
@@ -11,7 +12,7 @@ import java.time.OffsetDateTime;
  * @param state    a transfer job's new state, for {@code TRANSFER_STATE_CHANGED}
  * @param address  the client address of a login, when known
  */
-public record EventResponse(long id, EventType type, OffsetDateTime time, String instance, String actor,
-                            EventProtocol protocol, String folder, String path, String fromPath, Long size,
-                            Long jobId, String state, String address) {
+public record EventResponse(long id, EventType type, OffsetDateTime time, @Schema(nullable = true) String instance, @Schema(nullable = true) String actor,
+                            @Schema(nullable = true) EventProtocol protocol, @Schema(nullable = true) String folder, @Schema(nullable = true) String path, @Schema(nullable = true) String fromPath, @Schema(nullable = true) Long size,
+                            @Schema(nullable = true) Long jobId, @Schema(nullable = true) String state, @Schema(nullable = true) String address) {
 }

@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.ftpbridge.transfers.Direction;
 import io.ftpbridge.transfers.Overwrite;
 import java.time.Duration;
@@ -12,9 +13,9 @@ import java.util.Map;
  * {@code FILE} (op MOVE with {@code to}, a directory in the same folder, or DELETE).
  * {@code secret} is write-only: responses carry {@code secretSet} instead.
  */
-public record RuleAction(Type type, String url, String method, Map<String, String> headers, String secret, Boolean secretSet,
-                         Duration timeout, String remote, Direction direction, String remotePath, Overwrite overwrite,
-                         Boolean verify, FileOp op, String to) {
+public record RuleAction(Type type, @Schema(nullable = true) String url, @Schema(nullable = true) String method, @Schema(nullable = true) Map<String, String> headers, @Schema(nullable = true) String secret, @Schema(nullable = true) Boolean secretSet,
+                         @Schema(nullable = true) Duration timeout, @Schema(nullable = true) String remote, @Schema(nullable = true) Direction direction, @Schema(nullable = true) String remotePath, @Schema(nullable = true) Overwrite overwrite,
+                         @Schema(nullable = true) Boolean verify, @Schema(nullable = true) FileOp op, @Schema(nullable = true) String to) {
 
     public enum Type { WEBHOOK, TRANSFER, FILE }
 

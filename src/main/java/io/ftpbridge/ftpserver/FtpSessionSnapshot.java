@@ -1,5 +1,6 @@
 package io.ftpbridge.ftpserver;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -13,8 +14,9 @@ import java.util.UUID;
  * @param bytesOut    bytes sent on the control and data connections
  * @param transfer    the data transfer under way, or null
  */
-public record FtpSessionSnapshot(UUID id, String instance, String username, String remoteAddress, Instant connectedAt,
-                                 String lastCommand, long bytesIn, long bytesOut, FtpTransferSnapshot transfer) {
+public record FtpSessionSnapshot(UUID id, @Schema(nullable = true) String instance, @Schema(nullable = true) String username,
+                                 String remoteAddress, Instant connectedAt, @Schema(nullable = true) String lastCommand,
+                                 long bytesIn, long bytesOut, @Schema(nullable = true) FtpTransferSnapshot transfer) {
 
     /** Oldest first; ties by id as text, the order the database sorts them in too. */
     public static final java.util.Comparator<FtpSessionSnapshot> OLDEST_FIRST =

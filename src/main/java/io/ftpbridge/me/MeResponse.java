@@ -4,6 +4,7 @@ import io.ftpbridge.security.AccountKind;
 import io.ftpbridge.security.AuthMethod;
 import io.ftpbridge.security.Role;
 import io.ftpbridge.users.MountDto;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -13,8 +14,9 @@ import java.util.List;
  * @param authMethod how this request authenticated
  * @param apiKeyId   the API key used, if one was
  */
-public record MeResponse(String username, AccountKind kind, Role role, AuthMethod authMethod, String apiKeyId,
-                         List<MountDto> mounts, List<FolderUsage> usage) {
+public record MeResponse(String username, AccountKind kind, @Schema(nullable = true) Role role, AuthMethod authMethod,
+                         @Schema(nullable = true) String apiKeyId, @Schema(nullable = true) List<MountDto> mounts,
+                         @Schema(nullable = true) List<FolderUsage> usage) {
 
     /** Usage of one mounted folder against its quota (0 = no quota). */
     public record FolderUsage(String folder, long bytes, long files, long quotaBytes, long quotaFiles) {

@@ -1,5 +1,6 @@
 package io.ftpbridge.remotes;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +36,10 @@ public class RemoteProbe {
      * @param connectMillis time to connect and log in
      * @param error         why it failed, when {@code ok} is false
      */
-    public record TestResult(boolean ok, String welcome, String system, List<String> features, String pwd, long millis,
-                             long connectMillis, String error) {
+    public record TestResult(boolean ok, @Schema(nullable = true) String welcome,
+                             @Schema(nullable = true) String system, @Schema(nullable = true) List<String> features,
+                             @Schema(nullable = true) String pwd, long millis, long connectMillis,
+                             @Schema(nullable = true) String error) {
     }
 
     public TestResult test(String name) {

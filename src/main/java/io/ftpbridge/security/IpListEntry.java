@@ -1,5 +1,6 @@
 package io.ftpbridge.security;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * @param protocols where it applies: FTP, REST or both
  * @param expiresAt after this instant the entry no longer applies; null = never
  */
-public record IpListEntry(long id, String cidr, Type type, List<Protocol> protocols, String note, Instant expiresAt) {
+public record IpListEntry(long id, String cidr, Type type, List<Protocol> protocols, @Schema(nullable = true) String note, @Schema(nullable = true) Instant expiresAt) {
 
     public enum Type { ALLOW, DENY }
 }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.ftpbridge.web.PageResponse;
@@ -53,12 +55,14 @@ class TransferController {
 
     @Operation(summary = "Cancel a queued or running job; a running one stops within a second and its partial file is removed")
     @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED) // documents 202: springdoc cannot see it in the ResponseEntity
     ResponseEntity<TransferResponse> cancel(@PathVariable long id) {
         return ResponseEntity.accepted().body(transfers.cancel(id));
     }
 
     @Operation(summary = "Run a FAILED or CANCELLED job again; files already done are kept")
     @PostMapping("/{id}/retry")
+    @ResponseStatus(HttpStatus.ACCEPTED) // documents 202: springdoc cannot see it in the ResponseEntity
     ResponseEntity<TransferResponse> retry(@PathVariable long id) {
         return ResponseEntity.accepted().body(transfers.retry(id));
     }

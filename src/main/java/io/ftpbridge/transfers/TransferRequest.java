@@ -1,5 +1,6 @@
 package io.ftpbridge.transfers;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.ftpbridge.remotes.DataMode;
 import io.ftpbridge.remotes.TransferType;
 import jakarta.validation.constraints.NotBlank;
@@ -19,11 +20,11 @@ public record TransferRequest(
         @NotBlank @Size(max = 4096) String remotePath,
         @NotBlank @Size(max = 64) String folder,
         @NotBlank @Size(max = 4096) String localPath,
-        Boolean glob,
-        Boolean recursive,
-        Boolean append,
-        Overwrite overwrite,
-        DataMode dataMode,
-        TransferType transferType,
-        Boolean verify) {
+        @Schema(nullable = true) Boolean glob,
+        @Schema(nullable = true) Boolean recursive,
+        @Schema(nullable = true) Boolean append,
+        @Schema(nullable = true) Overwrite overwrite,
+        @Schema(nullable = true) DataMode dataMode,
+        @Schema(nullable = true) TransferType transferType,
+        @Schema(nullable = true) Boolean verify) {
 }

@@ -57,6 +57,18 @@ public class OpenApiConfig {
         CONFLICT("409", "Conflict", "Conflict",
                 "The change conflicts with the current state (a duplicate name, a folder still mounted, a concurrent update).",
                 "a user named 'alice' already exists", false),
+        TOO_MANY_REQUESTS("429", "TooManyRequests", "Too Many Requests",
+                "Too many failed logins from this address or for this account; `Retry-After` says when to try again.",
+                "too many failed logins; retry later", false),
+        BAD_GATEWAY("502", "BadGateway", "Remote server refused",
+                "The remote FTP server refused the login or the command, or could not be reached.",
+                "550 No such file or directory", false),
+        GATEWAY_TIMEOUT("504", "GatewayTimeout", "Remote server timed out",
+                "The remote FTP server did not answer in time.",
+                "connect timed out", false),
+        INSUFFICIENT_STORAGE("507", "InsufficientStorage", "Quota exceeded",
+                "The folder's quota (bytes or files) does not allow this upload.",
+                "quota of folder 'docs' exceeded", false),
         SERVICE_UNAVAILABLE("503", "ServiceUnavailable", "Service unavailable",
                 "A dependency (database, FTP listener, remote server) is not available right now; retry later.",
                 "the FTP server is not running", false);
@@ -159,6 +171,12 @@ public class OpenApiConfig {
         add(operation, ErrorResponse.UNAUTHORIZED);
         add(operation, ErrorResponse.FORBIDDEN);
         add(operation, ErrorResponse.SERVICE_UNAVAILABLE);
+        // the login guard answers any request with failed HTTP Basic logins behind it
+        add(operation, ErrorResponse.TOO_MANY_REQUESTS);
+        if (path.startsWith("/api/v1/remotes/{name}/files")) {
+            add(operation, ErrorResponse.BAD_GATEWAY);
+            add(operation, ErrorResponse.GATEWAY_TIMEOUT);
+        }
         if (hasInput) {
             add(operation, ErrorResponse.BAD_REQUEST);
         }

@@ -90,6 +90,49 @@ class OpenApiDocumentTest {
         assertThat((Map<String, Object>) deleteUser.get("responses")).containsKeys("404", "409");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFileTreeHasARootListingAndOnePathParameterForEverythingBelow() {
+        Map<String, Object> doc = new Yaml().load(liveYaml());
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+        assertThat(paths.keySet()).noneMatch(path -> path.contains("*"));
+        for (String tree : List.of("/api/v1/folders/{name}/files", "/api/v1/me/files", "/api/v1/remotes/{name}/files")) {
+            assertThat(paths.get(tree)).as(tree).containsOnlyKeys("get");
+            Map<String, Object> root = (Map<String, Object>) paths.get(tree).get("get");
+            assertThat((List<Map<String, Object>>) root.getOrDefault("parameters", List.of()))
+                    .noneMatch(p -> "path".equals(p.get("name")));
+            Map<String, Object> below = paths.get(tree + "/{path}");
+            assertThat(below).as(tree + "/{path}").containsKeys("get", "put", "post", "delete");
+            below.forEach((method, operation) -> assertThat(
+                    (List<Map<String, Object>>) ((Map<String, Object>) operation).get("parameters"))
+                    .as(method + " " + tree + "/{path}")
+                    .filteredOn(p -> "path".equals(p.get("in")) && "path".equals(p.get("name")))
+                    .singleElement().satisfies(p -> assertThat(p).containsEntry("required", true)));
+        }
+        Map<String, Object> download = (Map<String, Object>) paths.get("/api/v1/folders/{name}/files/{path}").get("get");
+        assertThat((Map<String, Object>) download.get("responses")).containsKeys("200", "206", "304", "416", "429");
+        Map<String, Object> upload = (Map<String, Object>) paths.get("/api/v1/me/files/{path}").get("put");
+        assertThat((Map<String, Object>) upload.get("responses")).containsKeys("200", "201", "507");
+        Map<String, Object> remote = (Map<String, Object>) paths.get("/api/v1/remotes/{name}/files/{path}").get("get");
+        assertThat((Map<String, Object>) remote.get("responses")).containsKeys("502", "504");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fieldsThatCanBeNullAreTypedSo() {
+        Map<String, Object> doc = new Yaml().load(liveYaml());
+        Map<String, Map<String, Object>> schemas = (Map<String, Map<String, Object>>)
+                ((Map<String, Object>) doc.get("components")).get("schemas");
+        Map<String, Object> job = (Map<String, Object>) schemas.get("TransferResponse").get("properties");
+        assertThat((Map<String, Object>) job.get("startedAt")).containsEntry("type", List.of("string", "null"));
+        Map<String, Object> dataMode = (Map<String, Object>) job.get("dataMode");
+        assertThat(dataMode).containsEntry("type", List.of("string", "null"));
+        assertThat((List<Object>) dataMode.get("enum")).contains("PASV").containsNull();
+        Map<String, Object> folder = (Map<String, Object>) schemas.get("FolderResponse").get("properties");
+        assertThat((Map<String, Object>) folder.get("description")).containsEntry("type", List.of("string", "null"));
+        assertThat((Map<String, Object>) folder.get("name")).containsEntry("type", "string");
+    }
+
     private String liveYaml() {
         Api.Response response = new Api(port).get("/v3/api-docs.yaml");
         assertThat(response.status()).as(response.text()).isEqualTo(200);
