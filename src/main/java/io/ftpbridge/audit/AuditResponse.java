@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param method     the HTTP method (null for a login)
  * @param status     the HTTP status answered (null for an FTP login)
  */
-public record AuditResponse(long id, Instant time, String actor, @Schema(nullable = true) String authMethod,
+public record AuditResponse(long id, Instant time, @Schema(nullable = true) String actor, @Schema(nullable = true) String authMethod,
                             @Schema(nullable = true) String keyId, String action,
                             @Schema(nullable = true) String method, @Schema(nullable = true) String path,
                             @Schema(nullable = true) String target, @Schema(nullable = true) Integer status,

@@ -40,7 +40,9 @@ public class OpenApiNullable {
 
     private static boolean nullable(Schema<?> property) {
         Set<String> types = property.getTypes();
-        return Boolean.TRUE.equals(property.getNullable()) || (types != null && types.contains("null") && types.size() > 1);
+        boolean nullType = types != null && types.contains("null");
+        // springdoc writes a nullable reference as {type: "null", $ref}, which admits neither
+        return Boolean.TRUE.equals(property.getNullable()) || nullType && (types.size() > 1 || property.get$ref() != null);
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
