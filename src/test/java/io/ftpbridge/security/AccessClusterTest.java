@@ -159,6 +159,9 @@ class AccessClusterTest {
                 "--ftpbridge.ftp.port=0",
                 "--ftpbridge.ftp.passive-ports=" + passivePorts,
                 "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
+                // failed logins are counted in the shared database: other tests' failures from 127.0.0.1 must not lock it here
+                "--ftpbridge.ftp.login-failures.max-attempts=1000",
+                "--ftpbridge.ftp.login-failures.max-attempts-per-account=1000",
                 "--logging.level.org.springframework=WARN",
                 "--logging.level.org.hibernate=WARN",
                 "--logging.level.com.zaxxer=WARN",

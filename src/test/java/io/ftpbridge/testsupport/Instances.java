@@ -29,6 +29,11 @@ public final class Instances {
                 "--logging.level.com.zaxxer=WARN",
                 "--logging.level.org.flywaydb=WARN",
                 "--spring.main.banner-mode=off"));
+        if (java.util.Arrays.stream(extra).noneMatch(a -> a.startsWith("--ftpbridge.ftp.login-failures."))) {
+            // failed logins are counted in the shared database: other tests' failures must not lock this one out
+            args.add("--ftpbridge.ftp.login-failures.max-attempts=1000");
+            args.add("--ftpbridge.ftp.login-failures.max-attempts-per-account=1000");
+        }
         args.addAll(List.of(extra));
         return new SpringApplicationBuilder(FtpBridgeApplication.class).run(args.toArray(String[]::new));
     }
