@@ -2,9 +2,9 @@ package io.ftpbridge.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ftpbridge.FtpBridgeApplication;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpPeers;
+import io.ftpbridge.testsupport.Instances;
 import io.ftpbridge.testsupport.PostgresSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Two whole instances on one PostgreSQL database: a schedule every 2 s fires once per due time, not once per instance. */
@@ -88,21 +87,8 @@ class ScheduleClusterTest {
     }
 
     private static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir) {
-        return new SpringApplicationBuilder(FtpBridgeApplication.class).run(
-                "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(),
-                "--ftpbridge.data-dir=" + dataDir,
-                "--server.port=0",
-                "--ftpbridge.ftp.port=0",
-                "--ftpbridge.ftp.passive-ports=34460-34479",
-                "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
-                "--ftpbridge.schedules.poll-interval=100ms",
-                "--logging.level.org.springframework=WARN",
-                "--logging.level.org.hibernate=WARN",
-                "--logging.level.com.zaxxer=WARN",
-                "--logging.level.org.flywaydb=WARN",
-                "--spring.main.banner-mode=off");
+        return Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34460-34479",
+                "--ftpbridge.schedules.poll-interval=100ms");
     }
 
     private static Api api(ConfigurableApplicationContext context) {
