@@ -64,7 +64,7 @@ final class PassCommand extends AbstractCommand {
         }
         InetAddress address = ClientAddress.inet(session);
         String client = address == null ? "?" : address.getHostAddress();
-        LoginGuard.Attempt attempt = guard.begin(Protocol.FTP, client, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.FTP, client, username, request.getArgument());
         if (!attempt.allowed()) {
             log.info("FTP login refused: user={} address={} reason=too many failed logins", username, client);
             refuse(session, FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Puts REST HTTP Basic logins under the same {@link LoginGuard} as FTP logins. It runs before
  * Spring Security, so an attempt is counted before its password is checked and a locked-out
  * address or account is refused without one: {@code 429} with {@code Retry-After}. A {@code 401}
- * answer to a request that carried Basic credentials counts as a failure.
+ * answer to a request that carried Basic credentials counts as a failure. Credentials that were
+ * verified moments ago are only checked against the locks (see {@link LoginGuard}).
  */
 @Component
 public class BasicLoginGuardFilter extends OncePerRequestFilter implements Ordered {
@@ -40,13 +41,14 @@ public class BasicLoginGuardFilter extends OncePerRequestFilter implements Order
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String username = basicUsername(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (username == null) {
+        String[] credentials = basicCredentials(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (credentials == null) {
             chain.doFilter(request, response);
             return;
         }
+        String username = credentials[0];
         String address = request.getRemoteAddr();
-        LoginGuard.Attempt attempt = guard.begin(Protocol.REST, address, username);
+        LoginGuard.Attempt attempt = guard.begin(Protocol.REST, address, username, credentials[1]);
         if (!attempt.allowed()) {
             long seconds = Math.max(1, attempt.refusedFor().orElseThrow().toSeconds());
             log.info("REST login refused: user={} address={} reason=too many failed logins", username, address);
@@ -72,8 +74,8 @@ public class BasicLoginGuardFilter extends OncePerRequestFilter implements Order
         }
     }
 
-    /** The username of HTTP Basic credentials, or null when there are none (or they are malformed). */
-    private static String basicUsername(String authorization) {
+    /** The username and password of HTTP Basic credentials, or null when there are none (or they are malformed). */
+    private static String[] basicCredentials(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
@@ -81,7 +83,7 @@ public class BasicLoginGuardFilter extends OncePerRequestFilter implements Order
             String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
                     StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? null : decoded.substring(0, colon);
+            return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -23,6 +23,12 @@ import org.springframework.stereotype.Component;
  * password is checked (a conditional increment, atomic across instances), so parallel attempts
  * cannot all be evaluated before any of them counts. A success ends its own attempt and clears its
  * account's failures, never the address's. An address on an allow list is never counted or banned.
+ *
+ * <p>Credentials that {@link VerifiedPasswords} remembers as right are not a guess: their attempt
+ * is only checked against the locks (one read) and not counted in flight, so many parallel
+ * clients of one address that log in with the right password are never refused for being many.
+ * Should they turn out wrong after all (the password changed on another instance), the failure is
+ * counted like any other.
  */
 @Component
 public class LoginGuard {
@@ -37,19 +43,22 @@ public class LoginGuard {
     private final LoginGuardProperties policy;
     private final JdbcTemplate jdbc;
     private final IpLists ipLists;
+    private final VerifiedPasswords verifiedPasswords;
     private final Clock clock;
     private volatile String ensureRowSql;
     private volatile Instant lastSweep = Instant.EPOCH;
 
     @Autowired
-    public LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists) {
-        this(policy, jdbc, ipLists, Clock.systemUTC());
+    public LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists, VerifiedPasswords verifiedPasswords) {
+        this(policy, jdbc, ipLists, verifiedPasswords, Clock.systemUTC());
     }
 
-    LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists, Clock clock) {
+    LoginGuard(LoginGuardProperties policy, JdbcTemplate jdbc, IpLists ipLists, VerifiedPasswords verifiedPasswords,
+               Clock clock) {
         this.policy = policy;
         this.jdbc = jdbc;
         this.ipLists = ipLists;
+        this.verifiedPasswords = verifiedPasswords;
         this.clock = clock;
     }
 
@@ -76,15 +85,36 @@ public class LoginGuard {
         boolean countAddress = !allowListed(protocol, address);
         boolean countAccount = account != null && policy.maxAttemptsPerAccount() > 0;
         if (countAddress && !claim(ADDRESS, address, policy.maxAttempts(), now)) {
-            return new Attempt(address, account, false, false, refusal(ADDRESS, address, now));
+            return new Attempt(protocol, address, account, false, false, refusal(ADDRESS, address, now), false);
         }
         if (countAccount && !claim(ACCOUNT, account, policy.maxAttemptsPerAccount(), now)) {
             if (countAddress) {
                 release(ADDRESS, address, false);
             }
-            return new Attempt(address, account, false, false, refusal(ACCOUNT, account, now));
+            return new Attempt(protocol, address, account, false, false, refusal(ACCOUNT, account, now), false);
         }
-        return new Attempt(address, account, countAddress, countAccount, null);
+        return new Attempt(protocol, address, account, countAddress, countAccount, null, false);
+    }
+
+    /**
+     * {@link #begin(Protocol, String, String)} for a login that carries its password: when the
+     * password is one {@link VerifiedPasswords} remembers for the account, the attempt is only
+     * refused while the address or the account is locked out, and is not counted in flight.
+     */
+    public Attempt begin(Protocol protocol, String address, String account, String password) {
+        if (account == null || !verifiedPasswords.remembers(account, password)) {
+            return begin(protocol, address, account);
+        }
+        Instant now = clock.instant();
+        // an allow-listed address (or accounts without a limit) is never locked: match no row
+        String lockedAddress = allowListed(protocol, address) || address == null ? "" : address;
+        String lockedAccount = policy.maxAttemptsPerAccount() > 0 ? account : "";
+        List<OffsetDateTime> until = jdbc.queryForList("SELECT MAX(locked_until) FROM login_failure WHERE locked_until > ?"
+                        + " AND ((kind = ? AND subject = ?) OR (kind = ? AND subject = ?))",
+                OffsetDateTime.class, at(now), ADDRESS, lockedAddress, ACCOUNT, lockedAccount);
+        OffsetDateTime lockedUntil = until.isEmpty() ? null : until.get(0);
+        Duration refused = lockedUntil == null ? null : Duration.between(now, lockedUntil.toInstant());
+        return new Attempt(protocol, address, account, false, false, refused, true);
     }
 
     /** How much longer an address stays refused; empty when it is not (or when it is allow-listed for the protocol). */
@@ -266,19 +296,25 @@ public class LoginGuard {
 
     /** One login attempt; allowed unless {@link #refusedFor()} is present. */
     public final class Attempt {
+        private final Protocol protocol;
         private final String address;
         private final String account;
         private final boolean countAddress;
         private final boolean countAccount;
         private final Duration refusedFor;
+        /** Begun with credentials remembered as right: not counted in flight, a failure is counted when it happens. */
+        private final boolean remembered;
         private boolean ended;
 
-        private Attempt(String address, String account, boolean countAddress, boolean countAccount, Duration refusedFor) {
+        private Attempt(Protocol protocol, String address, String account, boolean countAddress, boolean countAccount,
+                        Duration refusedFor, boolean remembered) {
+            this.protocol = protocol;
             this.address = address;
             this.account = account;
             this.countAddress = countAddress;
             this.countAccount = countAccount;
             this.refusedFor = refusedFor;
+            this.remembered = remembered;
             this.ended = refusedFor != null;
         }
 
@@ -308,6 +344,10 @@ public class LoginGuard {
                 return new Failure(Duration.ZERO, false);
             }
             ended = true;
+            if (remembered) {
+                Attempt counted = begin(protocol, address, account);
+                return counted.allowed() ? counted.failed() : new Failure(Duration.ZERO, true);
+            }
             return LoginGuard.this.failed(this);
         }
     }

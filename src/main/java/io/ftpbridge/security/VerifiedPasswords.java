@@ -82,6 +82,27 @@ public class VerifiedPasswords {
         return new Check(matches, true);
     }
 
+    /**
+     * Whether {@code password} matched the stored hash of an account named {@code username} (of
+     * either kind) within the time-to-live and has not been forgotten since. It says nothing about
+     * the stored hash now: authentication still goes through {@link #check}.
+     */
+    public boolean remembers(String username, String password) {
+        if (ttlNanos == 0 || username == null || password == null) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (AccountKind kind : AccountKind.values()) {
+            String account = kind + ":" + username;
+            Map<String, Entry> known = entries.get(account);
+            Entry entry = known == null ? null : known.get(keyedHash(account, password));
+            if (entry != null && now - entry.expiresAtNanos() < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Forgets every password remembered for an account. */
     public void forget(AccountKind kind, String username) {
         entries.remove(kind + ":" + username);

@@ -7,10 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 /** The guard's time rules in the real database, on a clock the test moves: lockouts end, old failures are forgotten. */
 @FtpBridgeTest
@@ -37,14 +40,18 @@ class LoginGuardTest {
 
     private final MovableClock clock = new MovableClock();
     private final LoginGuard guard;
+    private final VerifiedPasswords verifiedPasswords;
+    private final String rememberedHash;
 
     @Autowired
-    LoginGuardTest(JdbcTemplate jdbc, IpLists ipLists) {
+    LoginGuardTest(JdbcTemplate jdbc, IpLists ipLists, VerifiedPasswords verifiedPasswords, PasswordEncoder encoder) {
+        this.verifiedPasswords = verifiedPasswords;
+        this.rememberedHash = encoder.encode("remembered-pw");
         jdbc.update("DELETE FROM login_failure WHERE subject LIKE '192.0.2.%' OR subject LIKE '198.51.100.%'"
-                + " OR subject IN ('someone', 'a', 'b', 'c', 'd', 'e', 'victim', 'own', 'x', 'y', 'admin', 'other')"
+                + " OR subject IN ('someone', 'a', 'b', 'c', 'd', 'e', 'victim', 'own', 'x', 'y', 'admin', 'other', 'known')"
                 + " OR subject LIKE 'user%'");
         guard = new LoginGuard(new LoginGuardProperties(Duration.ofMillis(100), 3, 5, 3, Duration.ofMinutes(5)), jdbc,
-                ipLists, clock);
+                ipLists, verifiedPasswords, clock);
     }
 
     @Test
@@ -103,5 +110,46 @@ class LoginGuardTest {
         }
         assertThat(guard.begin("198.51.100.200", "admin").allowed()).isFalse();
         assertThat(guard.begin("198.51.100.200", "other").allowed()).isTrue();
+    }
+
+    @Test
+    void rememberedCredentialsAreNotCountedInFlightButStillRefusedWhileLocked() {
+        // not yet verified: the fourth parallel attempt of the address is refused, as for a guesser
+        List<LoginGuard.Attempt> unverified = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            unverified.add(guard.begin(Protocol.FTP, "192.0.2.7", "known", "remembered-pw"));
+        }
+        assertThat(guard.begin(Protocol.FTP, "192.0.2.7", "known", "remembered-pw").allowed()).isFalse();
+        unverified.forEach(LoginGuard.Attempt::succeeded);
+
+        // once the password was verified right, fifty parallel logins of the same address all go on
+        assertThat(verifiedPasswords.check(AccountKind.FTP_USER, "known", "remembered-pw", rememberedHash).matches()).isTrue();
+        List<LoginGuard.Attempt> parallel = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            parallel.add(guard.begin(Protocol.REST, "192.0.2.7", "known", "remembered-pw"));
+        }
+        assertThat(parallel).allMatch(LoginGuard.Attempt::allowed);
+        // a wrong password is never remembered: counted in flight as before
+        List<LoginGuard.Attempt> guesses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            guesses.add(guard.begin(Protocol.REST, "192.0.2.7", "known", "guess-" + i));
+        }
+        assertThat(guard.begin(Protocol.REST, "192.0.2.7", "known", "guess-x").allowed()).isFalse();
+        parallel.forEach(LoginGuard.Attempt::succeeded);
+
+        // the guesses lock the address: the remembered password is refused too until the lockout ends
+        guesses.forEach(LoginGuard.Attempt::failed);
+        LoginGuard.Attempt locked = guard.begin(Protocol.REST, "192.0.2.7", "known", "remembered-pw");
+        assertThat(locked.allowed()).isFalse();
+        assertThat(locked.refusedFor()).contains(Duration.ofMinutes(5));
+        clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(1);
+        assertThat(guard.begin(Protocol.REST, "192.0.2.7", "known", "remembered-pw").allowed()).isTrue();
+
+        // a remembered password that fails after all (changed on another instance) counts as a failure
+        for (int i = 0; i < 2; i++) {
+            assertThat(guard.begin(Protocol.REST, "192.0.2.8", "known", "remembered-pw").failed().lockedOut()).isFalse();
+        }
+        assertThat(guard.begin(Protocol.REST, "192.0.2.8", "known", "remembered-pw").failed().lockedOut()).isTrue();
+        verifiedPasswords.forget(AccountKind.FTP_USER, "known");
     }
 }
