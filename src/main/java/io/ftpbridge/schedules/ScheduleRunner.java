@@ -30,7 +30,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Fires due schedules and finishes the files of partner-folder schedules. A due time is taken with a
+ * Fires due schedules (the files of partner-folder schedules are {@link PartnerFiles}'s). A due time is taken with a
  * conditional update of the schedule's next due time, so it fires on exactly one instance; the next
  * due time is computed from now, so after downtime the missed times fire once, not once each.
  */

@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Every file action over REST is an event in GET /api/v1/events, as over FTP: downloads (whole, through
  * sendfile, and Range) of a folder's files and of an FTP user's own tree, uploads, mkdir, rename,
- * delete and rmdir; a 304 or a 416 is not a download.
+ * delete and rmdir; a 304, a 416 or a body the client broke off is not a download.
  */
 @FtpBridgeTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -25,6 +30,9 @@ class RestFileEventsTest {
 
     @LocalServerPort
     int httpPort;
+
+    @Autowired
+    FolderService folders;
 
     Api api;
     Api user;
@@ -88,6 +96,27 @@ class RestFileEventsTest {
                 "/big.bin 200000 admin REST",
                 "/small.txt 5 restev-user REST",
                 "/big.bin 200000 restev-user REST");
+    }
+
+    @Test
+    void aDownloadBrokenOffByTheClientIsNotAnEvent() throws Exception {
+        OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC);
+        int size = 30_000_000;
+        Files.write(folders.storageOf("restev").root().resolve("huge.bin"), new byte[size]);
+        String basic = Base64.getEncoder().encodeToString((Api.ADMIN + ":" + Api.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        try (Socket socket = new Socket("127.0.0.1", httpPort)) {
+            socket.getOutputStream().write(("GET /api/v1/folders/restev/files/huge.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Basic " + basic + "\r\nRange: bytes=0-" + (size - 1) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] some = socket.getInputStream().readNBytes(64 * 1024);
+            assertThat(new String(some, 0, 12, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 206");
+            socket.setSoLinger(true, 0); // reset: the rest of the body cannot be written
+        }
+        Thread.sleep(2000);
+        Api.Response whole = api.send(api.builder("/api/v1/folders/restev/files/huge.bin").header("Range", "bytes=0-" + (size - 1)).GET());
+        assertThat(whole.status()).isEqualTo(206);
+        assertThat(whole.raw().body()).hasSize(size);
+        assertThat(describe(events(start, "FILE_DOWNLOADED"))).as("only the download that went out whole")
+                .containsExactly("/huge.bin " + size + " admin REST");
     }
 
     @Test
