@@ -339,6 +339,31 @@ class SchedulesTest {
     }
 
     @Test
+    void aSourceReplacedWhileItsDeleteWasOwedIsFetchedAgainNotDeleted() throws Exception {
+        Path dir = Files.createDirectories(partner.root().resolve("changed"));
+        Files.write(dir.resolve("c.dat"), new byte[40_000]);
+        assertThat(ExternalCommand.run(List.of("chown", "-R", "nobody:nogroup", dir.toString())).ok()).isTrue();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        long schedule = createSchedule("""
+                {"name":"changed-fetch","cron":"0 0 3 * * *","job":{"remote":"sched-partner","direction":"DOWNLOAD",
+                 "remotePath":"/changed/*.dat","folder":"sched","localPath":"changed/","glob":true},
+                 "onlyNew":true,"afterSuccess":"DELETE"}""");
+        assertThat(api.post("/api/v1/schedules/" + schedule + "/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fileRow(schedule, "/changed/c.dat").get("source_error") != null);
+        assertThat(folderRoot.resolve("changed/c.dat")).hasSize(40_000);
+
+        // the partner puts a new version under the same name before the delete could be done
+        byte[] newer = "new version\n".repeat(5_000).getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("c.dat"), newer);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(api.post("/api/v1/schedules/" + schedule + "/run", null).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(dir.resolve("c.dat")));
+        assertThat(Files.readAllBytes(folderRoot.resolve("changed/c.dat"))).as("the new version is here, not lost").isEqualTo(newer);
+        assertThat(jobsOf(schedule)).as("the first version and the new one, once each").hasSize(2);
+        api.delete("/api/v1/schedules/" + schedule);
+    }
+
+    @Test
     void badSchedulesAreRefusedWithTheField() {
         Api.Response cron = api.post("/api/v1/schedules", """
                 {"name":"bad-cron","cron":"every day","job":{"remote":"sched-partner","direction":"DOWNLOAD",
