@@ -292,19 +292,31 @@ class SchedulesTest {
                 .param("id", schedule).param("path", path).query().singleRow();
     }
 
+    /** A partner directory with files of these sizes where pure-ftpd (working as nobody) may read but not delete (550). */
+    private Path lockedPartnerDir(String name, Map<String, Integer> sizes) throws Exception {
+        Path dir = Files.createDirectories(partner.root().resolve(name));
+        for (Map.Entry<String, Integer> file : sizes.entrySet()) {
+            Files.write(dir.resolve(file.getKey()), new byte[file.getValue()]);
+        }
+        assertThat(ExternalCommand.run(List.of("chown", "-R", "nobody:nogroup", dir.toString())).ok()).isTrue();
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+        return dir;
+    }
+
+    /** An onlyNew + DELETE schedule of {@code /<dir>/*.dat} into the folder's {@code <dir>/}, run now. */
+    private long fetchAndDeleteNow(String name, String dir) {
+        long schedule = createSchedule("""
+                {"name":"%s","cron":"0 0 3 * * *","job":{"remote":"sched-partner","direction":"DOWNLOAD",
+                 "remotePath":"/%s/*.dat","folder":"sched","localPath":"%s/","glob":true},
+                 "onlyNew":true,"afterSuccess":"DELETE"}""".formatted(name, dir, dir));
+        assertThat(api.post("/api/v1/schedules/" + schedule + "/run", null).status()).isEqualTo(202);
+        return schedule;
+    }
+
     @Test
     void aRefusedDeleteAtTheSourceIsOwedAndTheNextRunFinishesItWithoutFetchingAgain() throws Exception {
-        Path locked = Files.createDirectories(partner.root().resolve("locked"));
-        Files.write(locked.resolve("x.dat"), new byte[150_000]);
-        Files.write(locked.resolve("y.dat"), new byte[70_000]);
-        assertThat(ExternalCommand.run(List.of("chown", "-R", "nobody:nogroup", locked.toString())).ok()).isTrue();
-        // pure-ftpd works as nobody: in a directory nobody may not write, DELE is refused (550)
-        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
-        long schedule = createSchedule("""
-                {"name":"locked-fetch","cron":"0 0 3 * * *","job":{"remote":"sched-partner","direction":"DOWNLOAD",
-                 "remotePath":"/locked/*.dat","folder":"sched","localPath":"locked/","glob":true},
-                 "onlyNew":true,"afterSuccess":"DELETE"}""");
-        assertThat(api.post("/api/v1/schedules/" + schedule + "/run", null).status()).isEqualTo(202);
+        Path locked = lockedPartnerDir("locked", Map.of("x.dat", 150_000, "y.dat", 70_000));
+        long schedule = fetchAndDeleteNow("locked-fetch", "locked");
         Set<Long> jobs = jobsOf(schedule);
         assertThat(jobs).hasSize(2);
 
@@ -340,15 +352,8 @@ class SchedulesTest {
 
     @Test
     void aSourceReplacedWhileItsDeleteWasOwedIsFetchedAgainNotDeleted() throws Exception {
-        Path dir = Files.createDirectories(partner.root().resolve("changed"));
-        Files.write(dir.resolve("c.dat"), new byte[40_000]);
-        assertThat(ExternalCommand.run(List.of("chown", "-R", "nobody:nogroup", dir.toString())).ok()).isTrue();
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
-        long schedule = createSchedule("""
-                {"name":"changed-fetch","cron":"0 0 3 * * *","job":{"remote":"sched-partner","direction":"DOWNLOAD",
-                 "remotePath":"/changed/*.dat","folder":"sched","localPath":"changed/","glob":true},
-                 "onlyNew":true,"afterSuccess":"DELETE"}""");
-        assertThat(api.post("/api/v1/schedules/" + schedule + "/run", null).status()).isEqualTo(202);
+        Path dir = lockedPartnerDir("changed", Map.of("c.dat", 40_000));
+        long schedule = fetchAndDeleteNow("changed-fetch", "changed");
         await().atMost(Duration.ofSeconds(30)).until(() -> fileRow(schedule, "/changed/c.dat").get("source_error") != null);
         assertThat(folderRoot.resolve("changed/c.dat")).hasSize(40_000);
 
