@@ -31,6 +31,9 @@ public interface FileTree {
 
     void delete(String path, boolean recursive) throws IOException;
 
+    /** A download of {@code path} went out with {@code bytes} bytes (for listeners of file actions). */
+    void downloaded(String path, long bytes);
+
     /** A folder as an administrator sees it: every operation, no mount permissions. */
     static FileTree of(StorageService storage, FolderStorage folder) {
         return new FileTree() {
@@ -68,6 +71,11 @@ public interface FileTree {
             @Override
             public void delete(String path, boolean recursive) throws IOException {
                 storage.delete(folder, path, recursive);
+            }
+
+            @Override
+            public void downloaded(String path, long bytes) {
+                storage.downloaded(folder, path, bytes);
             }
         };
     }
@@ -109,6 +117,11 @@ public interface FileTree {
             @Override
             public void delete(String path, boolean recursive) throws IOException {
                 files.delete("/" + path, recursive);
+            }
+
+            @Override
+            public void downloaded(String path, long bytes) {
+                files.downloaded("/" + path, bytes);
             }
         };
     }

@@ -1,6 +1,7 @@
 package io.ftpbridge.folders;
 
 import io.ftpbridge.storage.FileEntry;
+import io.ftpbridge.storage.StorageCaller;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.web.InvalidRequestException;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.support.ResourceRegion;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRange;
@@ -68,6 +70,14 @@ public class FileTreeHttp {
         downloads.increment();
         log.info("REST download: user={} address={} {} path={} size={} range={}", request.getRemoteUser(),
                 request.getRemoteAddr(), where, path, entry.size(), range);
+        StorageCaller caller = StorageCaller.current();
+        SentDownloads.expect(request, status -> {
+            long bytes = status == HttpStatus.PARTIAL_CONTENT.value() ? rangeBytes(range, resource) : entry.size();
+            caller.run(() -> {
+                tree.downloaded(path, bytes);
+                return null;
+            });
+        });
         String etag = "\"%x-%x\"".formatted(entry.size(), entry.modified().toEpochMilli());
         if (TomcatSendfile.applies(request, entry.size())) {
             if (new ServletWebRequest(request, response).checkNotModified(etag, entry.modified().toEpochMilli())) {
@@ -97,6 +107,11 @@ public class FileTreeHttp {
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** The bytes a 206 carries: the sum of its ranges. */
+    private static long rangeBytes(String range, FileSystemResource resource) {
+        return HttpRange.toResourceRegions(HttpRange.parseRanges(range), resource).stream().mapToLong(ResourceRegion::getCount).sum();
     }
 
     public ResponseEntity<FileEntry> put(FileTree tree, String path, boolean append, String where,

@@ -26,6 +26,10 @@ class ScheduleRepository {
     record PendingFile(long id, long scheduleId, String path, long jobId) {
     }
 
+    /** A file verified at its destination whose source still owes afterSuccess (state SOURCE). */
+    record OwedFile(long id, long scheduleId, String path, long size, Instant modified, long jobId, int attempts) {
+    }
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -106,6 +110,12 @@ class ScheduleRepository {
                 .param("next", next).param("due", due).param("id", id).param("dueWas", due).update() == 1;
     }
 
+    /** Run-now behind an active run: queued, or folded into a firing already queued. */
+    void queueNow(long id, OffsetDateTime at) {
+        jdbc.sql("UPDATE transfer_schedule SET queued_fire = COALESCE(queued_fire, :at) WHERE id = :id")
+                .param("at", at).param("id", id).update();
+    }
+
     boolean claimQueued(long id, OffsetDateTime queued) {
         return jdbc.sql("UPDATE transfer_schedule SET queued_fire = NULL WHERE id = :id AND queued_fire = :queued")
                 .param("id", id).param("queued", queued).update() == 1;
@@ -126,23 +136,31 @@ class ScheduleRepository {
                 }).list();
     }
 
-    /** Jobs of the latest firing that started any. */
+    /**
+     * Jobs of the latest firing that started any: the latest recorded, not the latest due time (a run-now
+     * is recorded at its moment, a queued or missed due time at its earlier one).
+     */
     List<Long> lastFiringJobs(long scheduleId) {
         return jdbc.sql("""
                 SELECT job_id FROM schedule_run WHERE schedule_id = :id AND job_id IS NOT NULL AND fired_at =
-                  (SELECT MAX(fired_at) FROM schedule_run WHERE schedule_id = :id AND job_id IS NOT NULL)""")
+                  (SELECT fired_at FROM schedule_run WHERE schedule_id = :id AND job_id IS NOT NULL ORDER BY id DESC LIMIT 1)""")
                 .param("id", scheduleId).query(Long.class).list();
     }
 
-    /** Whether the source file was fetched (or is being fetched) with this size and modification time. */
+    /**
+     * Whether the source file is being transferred, waits for its afterSuccess, or (onlyNew) was
+     * transferred with this size and modification time.
+     */
     boolean seen(long scheduleId, String path, long size, Instant modified, boolean remembered) {
         if (!remembered) {
-            return jdbc.sql("SELECT COUNT(*) FROM schedule_file WHERE schedule_id = :id AND path = :path AND state = 'PENDING'")
+            return jdbc.sql("""
+                    SELECT COUNT(*) FROM schedule_file WHERE schedule_id = :id AND path = :path AND state IN ('PENDING', 'SOURCE')""")
                     .param("id", scheduleId).param("path", path).query(Long.class).single() > 0;
         }
         var spec = jdbc.sql("""
                 SELECT COUNT(*) FROM schedule_file WHERE schedule_id = :id AND path = :path
-                  AND (state = 'PENDING' OR (size = :size AND""" + (modified == null ? " modified IS NULL" : " modified = :modified") + "))")
+                  AND (state IN ('PENDING', 'SOURCE') OR (state = 'DONE' AND size = :size AND"""
+                        + (modified == null ? " modified IS NULL" : " modified = :modified") + "))")
                 .param("id", scheduleId).param("path", path).param("size", size);
         if (modified != null) {
             spec = spec.param("modified", modified.atOffset(ZoneOffset.UTC));
@@ -164,14 +182,71 @@ class ScheduleRepository {
                 .query((rs, n) -> new PendingFile(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4))).list();
     }
 
-    /** Takes a pending file for this instance; false when another took it. */
-    boolean finishFile(long id, String state) {
-        return jdbc.sql("UPDATE schedule_file SET state = :state, updated_at = :now WHERE id = :id AND state = 'PENDING'")
-                .param("state", state).param("now", now()).param("id", id).update() == 1;
+    /** A pending file whose copy is complete and needs nothing at the source (KEEP); false when another took it. */
+    boolean fileDone(long id) {
+        return jdbc.sql("UPDATE schedule_file SET state = 'DONE', updated_at = :now WHERE id = :id AND state = 'PENDING'")
+                .param("now", now()).param("id", id).update() == 1;
     }
 
-    void forgetFile(long id) {
-        jdbc.sql("DELETE FROM schedule_file WHERE id = :id").param("id", id).update();
+    /**
+     * Records that the source owes afterSuccess for a copy verified complete with {@code verifiedSize}
+     * bytes, before the source is touched; false when another instance took the file.
+     */
+    boolean oweSource(long id, long verifiedSize) {
+        OffsetDateTime now = now();
+        return jdbc.sql("""
+                UPDATE schedule_file SET state = 'SOURCE', size = :size, source_attempts = 0, source_next_at = :now, updated_at = :now
+                WHERE id = :id AND state = 'PENDING'""")
+                .param("size", verifiedSize).param("now", now).param("id", id).update() == 1;
+    }
+
+    /** A file whose job failed is forgotten, so the next firing tries it again; false when another did it. */
+    boolean forgetPending(long id) {
+        return jdbc.sql("DELETE FROM schedule_file WHERE id = :id AND state = 'PENDING'").param("id", id).update() == 1;
+    }
+
+    List<OwedFile> owedDue(OffsetDateTime now) {
+        return jdbc.sql("""
+                SELECT id, schedule_id, path, size, modified, job_id, source_attempts FROM schedule_file
+                WHERE state = 'SOURCE' AND source_next_at <= :now ORDER BY id""")
+                .param("now", now)
+                .query((rs, n) -> {
+                    OffsetDateTime modified = rs.getObject(5, OffsetDateTime.class);
+                    return new OwedFile(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                            modified == null ? null : modified.toInstant(), rs.getLong(6), rs.getInt(7));
+                }).list();
+    }
+
+    /** Makes a schedule's owed source actions due now (its next firing finishes them first). */
+    void owedDueNow(long scheduleId) {
+        jdbc.sql("UPDATE schedule_file SET source_next_at = :now WHERE schedule_id = :id AND state = 'SOURCE'")
+                .param("now", now()).param("id", scheduleId).update();
+    }
+
+    /** Makes every owed source action due now (at startup: what a crash left is finished first). */
+    int allOwedDueNow() {
+        return jdbc.sql("UPDATE schedule_file SET source_next_at = :now WHERE state = 'SOURCE'").param("now", now()).update();
+    }
+
+    /**
+     * Takes an owed source action for one attempt, moving its next try to {@code retryAt} first, so a
+     * crash during the attempt leaves it to be tried again; false when another instance took it.
+     */
+    boolean claimOwed(OwedFile f, OffsetDateTime retryAt) {
+        return jdbc.sql("""
+                UPDATE schedule_file SET source_attempts = source_attempts + 1, source_next_at = :retry, updated_at = :now
+                WHERE id = :id AND state = 'SOURCE' AND source_attempts = :attempts""")
+                .param("retry", retryAt).param("now", now()).param("id", f.id()).param("attempts", f.attempts()).update() == 1;
+    }
+
+    void owedSettled(long id) {
+        jdbc.sql("UPDATE schedule_file SET state = 'DONE', source_error = NULL, updated_at = :now WHERE id = :id AND state = 'SOURCE'")
+                .param("now", now()).param("id", id).update();
+    }
+
+    void owedFailed(long id, String error) {
+        jdbc.sql("UPDATE schedule_file SET source_error = :error, updated_at = :now WHERE id = :id")
+                .param("error", error.length() > 1024 ? error.substring(0, 1024) : error).param("now", now()).param("id", id).update();
     }
 
     private Stored schedule(ResultSet rs, int row) throws SQLException {

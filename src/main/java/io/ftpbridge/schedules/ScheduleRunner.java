@@ -3,14 +3,9 @@ package io.ftpbridge.schedules;
 import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.remotes.RemoteFiles;
 import io.ftpbridge.storage.FileEntry;
-import io.ftpbridge.storage.FolderStorage;
-import io.ftpbridge.storage.StorageCaller;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.transfers.Direction;
-import io.ftpbridge.transfers.FileState;
-import io.ftpbridge.transfers.JobState;
 import io.ftpbridge.transfers.TransferRequest;
-import io.ftpbridge.transfers.TransferResponse;
 import io.ftpbridge.transfers.TransferService;
 import io.ftpbridge.web.NotFoundException;
 import jakarta.annotation.PreDestroy;
@@ -31,9 +26,11 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Fires due schedules and finishes the files of partner-folder schedules. A due time is taken with a
+ * Fires due schedules (the files of partner-folder schedules are {@link PartnerFiles}'s). A due time is taken with a
  * conditional update of the schedule's next due time, so it fires on exactly one instance; the next
  * due time is computed from now, so after downtime the missed times fire once, not once each.
  */
@@ -48,6 +45,8 @@ class ScheduleRunner {
     private final FolderService folders;
     private final StorageService storage;
     private final SchedulesProperties properties;
+    private final PartnerFiles partnerFiles;
+    private final TransactionTemplate transaction;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "schedules");
         t.setDaemon(true);
@@ -55,17 +54,21 @@ class ScheduleRunner {
     });
 
     ScheduleRunner(ScheduleRepository schedules, TransferService transfers, RemoteFiles remoteFiles, FolderService folders,
-                   StorageService storage, SchedulesProperties properties) {
+                   StorageService storage, SchedulesProperties properties, PartnerFiles partnerFiles,
+                   PlatformTransactionManager transactions) {
         this.schedules = schedules;
         this.transfers = transfers;
         this.remoteFiles = remoteFiles;
         this.folders = folders;
         this.storage = storage;
         this.properties = properties;
+        this.partnerFiles = partnerFiles;
+        this.transaction = new TransactionTemplate(transactions);
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
+        ticker.execute(partnerFiles::resumeOwed);
         ticker.scheduleWithFixedDelay(this::tick, properties.pollInterval().toMillis(), properties.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -85,7 +88,7 @@ class ScheduleRunner {
                     log.warn("Schedule firing failed: id={} name={} error={}", s.id(), s.name(), e.toString());
                 }
             }
-            finishFiles();
+            partnerFiles.finish();
         } catch (RuntimeException e) {
             log.warn("Schedule poll failed: error={}", e.toString());
         }
@@ -95,11 +98,13 @@ class ScheduleRunner {
         boolean active = lastRunActive(s.id());
         if (s.queuedFire() != null && !active && schedules.claimQueued(s.id(), s.queuedFire())) {
             fire(s, s.queuedFire());
+            return; // a due time that has come meanwhile finds this run active at the next poll
         }
         OffsetDateTime due = s.nextRunAt();
         if (due == null || due.isAfter(now)) {
             return;
         }
+        // from now, not from the due time: after downtime the missed due times fire once, not once each
         OffsetDateTime next = ScheduleService.nextRun(CronExpression.parse(s.cron()), ZoneId.of(s.timeZone()), now);
         if (active && s.overlap() == ScheduleRequest.Overlap.QUEUE) {
             if (schedules.queueFire(s.id(), due, next)) {
@@ -118,11 +123,17 @@ class ScheduleRunner {
         fire(s, due);
     }
 
+    /** "Run now": fires at once, unless the last run is active: then SKIP records a skipped run, QUEUE queues it. */
     void fireNow(ScheduleRepository.Stored s) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        if (lastRunActive(s.id()) && s.overlap() == ScheduleRequest.Overlap.SKIP) {
-            schedules.addRun(s.id(), now, null);
-            log.info("Schedule run-now skipped, the last run is still active: id={} name={}", s.id(), s.name());
+        if (lastRunActive(s.id())) {
+            if (s.overlap() == ScheduleRequest.Overlap.QUEUE) {
+                schedules.queueNow(s.id(), now);
+                log.info("Schedule run-now queued behind the last run: id={} name={}", s.id(), s.name());
+            } else {
+                schedules.addRun(s.id(), now, null);
+                log.info("Schedule run-now skipped, the last run is still active: id={} name={}", s.id(), s.name());
+            }
             return;
         }
         fire(s, now);
@@ -145,11 +156,11 @@ class ScheduleRunner {
         TransferRequest job = s.job();
         boolean perFile = Boolean.TRUE.equals(job.glob()) && (s.onlyNew() || s.afterSuccess() != ScheduleRequest.AfterSuccess.KEEP);
         if (!perFile) {
-            long id = transfers.create(job).id();
-            schedules.addRun(s.id(), firedAt, id);
+            long id = startJob(s.id(), firedAt, job, null, null);
             log.info("Schedule fired: id={} name={} due={} job={}", s.id(), s.name(), firedAt, id);
             return;
         }
+        partnerFiles.finishOwedOf(s.id()); // what the last runs still owe the source comes before a new listing
         boolean download = job.direction() == Direction.DOWNLOAD;
         String source = download ? job.remotePath() : job.localPath();
         int slash = source.lastIndexOf('/');
@@ -169,9 +180,7 @@ class ScheduleRunner {
             target = target.endsWith("/") ? target : target + "/";
             TransferRequest single = new TransferRequest(job.remote(), job.direction(), download ? path : target, job.folder(),
                     download ? target : path, false, false, false, job.overwrite(), job.dataMode(), job.transferType(), true);
-            long id = transfers.create(single).id();
-            schedules.addFile(s.id(), path, f.size(), f.modified(), id);
-            schedules.addRun(s.id(), firedAt, id);
+            startJob(s.id(), firedAt, single, path, f);
             started++;
         }
         if (started == 0) {
@@ -180,99 +189,27 @@ class ScheduleRunner {
         log.info("Schedule fired: id={} name={} due={} files={}", s.id(), s.name(), firedAt, started);
     }
 
+    /**
+     * Queues a job with its run (and, for a partner folder, its source file) in one transaction: a crash
+     * cannot leave a job the schedule does not know, which would fetch its file a second time.
+     */
+    private long startJob(long scheduleId, OffsetDateTime firedAt, TransferRequest job, String sourcePath,
+                          FileEntry sourceFile) {
+        return transaction.execute(status -> {
+            long id = transfers.create(job).id();
+            if (sourceFile != null) {
+                schedules.addFile(scheduleId, sourcePath, sourceFile.size(), sourceFile.modified(), id);
+            }
+            schedules.addRun(scheduleId, firedAt, id);
+            return id;
+        });
+    }
+
     private List<FileEntry> localListing(String folder, String dir) {
         try {
             return storage.list(folders.storageOf(folder), dir.replaceAll("^/+", ""));
         } catch (IOException e) {
             throw new IllegalStateException("cannot list folder '%s' at %s: %s".formatted(folder, dir, e.getMessage()), e);
-        }
-    }
-
-    /**
-     * Files whose job ended: a verified success is remembered and then afterSuccess is applied to the
-     * source; a failed one is forgotten, so the next firing tries it again.
-     */
-    private void finishFiles() {
-        for (ScheduleRepository.PendingFile f : schedules.pendingFiles()) {
-            TransferResponse job;
-            try {
-                job = transfers.get(f.jobId());
-            } catch (NotFoundException e) {
-                schedules.forgetFile(f.id());
-                continue;
-            }
-            if (!job.state().finished()) {
-                continue;
-            }
-            ScheduleRepository.Stored s = schedules.find(f.scheduleId()).orElse(null);
-            if (s == null) {
-                continue;
-            }
-            if (job.state() != JobState.SUCCEEDED || !completeAtDestination(job)) {
-                if (schedules.finishFile(f.id(), "FAILED")) {
-                    schedules.forgetFile(f.id());
-                }
-                continue;
-            }
-            if (schedules.finishFile(f.id(), "DONE")) {
-                afterSuccess(s, f.path(), job);
-            }
-        }
-    }
-
-    /** The job verified its file, and the file at the destination has the size the source had. */
-    private boolean completeAtDestination(TransferResponse job) {
-        if (job.files().size() != 1 || job.files().get(0).state() != FileState.DONE) {
-            return false;
-        }
-        long size = job.files().get(0).size();
-        try {
-            if (job.direction() == Direction.DOWNLOAD) {
-                FolderStorage folder = folders.storageOf(job.folder());
-                String local = job.localPath().endsWith("/")
-                        ? job.localPath() + job.remotePath().substring(job.remotePath().lastIndexOf('/') + 1) : job.localPath();
-                return storage.stat(folder, local.replaceAll("^/+", "")).size() == size;
-            }
-            String remote = job.remotePath().endsWith("/")
-                    ? job.remotePath() + job.localPath().substring(job.localPath().lastIndexOf('/') + 1) : job.remotePath();
-            int slash = remote.lastIndexOf('/');
-            String name = remote.substring(slash + 1);
-            return remoteFiles.list(job.remote(), slash <= 0 ? "/" : remote.substring(0, slash)).stream()
-                    .anyMatch(e -> e.name().equals(name) && e.size() == size);
-        } catch (IOException | RuntimeException e) {
-            log.info("Scheduled file not confirmed at its destination: job={} error={}", job.id(), e.toString());
-            return false;
-        }
-    }
-
-    private void afterSuccess(ScheduleRepository.Stored s, String path, TransferResponse job) {
-        if (s.afterSuccess() == ScheduleRequest.AfterSuccess.KEEP) {
-            return;
-        }
-        boolean download = job.direction() == Direction.DOWNLOAD;
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        String moveTo = s.moveTo() == null ? null : (s.moveTo().endsWith("/") ? s.moveTo() : s.moveTo() + "/") + name;
-        try {
-            if (download) {
-                if (s.afterSuccess() == ScheduleRequest.AfterSuccess.DELETE) {
-                    remoteFiles.delete(job.remote(), path);
-                } else {
-                    remoteFiles.rename(job.remote(), path, moveTo);
-                }
-            } else {
-                FolderStorage folder = folders.storageOf(job.folder());
-                StorageCaller caller = new StorageCaller("schedule:" + s.name(), "JOB");
-                String relative = path.replaceAll("^/+", "");
-                if (s.afterSuccess() == ScheduleRequest.AfterSuccess.DELETE) {
-                    caller.run(() -> { storage.delete(folder, relative, false); return null; });
-                } else {
-                    caller.run(() -> { storage.rename(folder, relative, moveTo.replaceAll("^/+", ""), true); return null; });
-                }
-            }
-            log.info("Schedule afterSuccess: id={} name={} path={} action={} job={}", s.id(), s.name(), path, s.afterSuccess(), job.id());
-        } catch (IOException | RuntimeException e) {
-            log.warn("Schedule afterSuccess failed: id={} name={} path={} action={} error={}", s.id(), s.name(), path,
-                    s.afterSuccess(), e.toString());
         }
     }
 }

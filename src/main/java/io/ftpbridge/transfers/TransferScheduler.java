@@ -13,6 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Claims queued jobs from the database ({@code FOR UPDATE SKIP LOCKED}) and runs at most
@@ -66,8 +68,24 @@ class TransferScheduler implements SmartLifecycle {
         log.info("Transfer scheduler started: instance={} concurrency={}", instanceId, properties.concurrency());
     }
 
-    /** Looks for work now rather than at the next poll (a job was just queued here). */
+    /**
+     * Looks for work now rather than at the next poll (a job was just queued here); inside a transaction,
+     * once it commits, as the job is not visible before.
+     */
     void wakeUp() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    poke();
+                }
+            });
+            return;
+        }
+        poke();
+    }
+
+    private void poke() {
         ScheduledExecutorService t = timer;
         if (t != null && !t.isShutdown()) {
             t.execute(this::pollQuietly);
