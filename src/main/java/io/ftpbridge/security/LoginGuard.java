@@ -170,7 +170,7 @@ public class LoginGuard {
     public int sweep() {
         Instant now = clock.instant();
         return jdbc.update("DELETE FROM login_failure WHERE (locked_until IS NULL OR locked_until <= ?)"
-                        + " AND (pending = 0 OR pending_until < ?) AND (last_failure IS NULL OR last_failure < ?)",
+                        + " AND (pending_until IS NULL OR pending_until < ?) AND (last_failure IS NULL OR last_failure < ?)",
                 at(now), at(now), at(now.minus(policy.lockout())));
     }
 
@@ -183,9 +183,12 @@ public class LoginGuard {
                 : ipLists.allows(protocol, parsed);
     }
 
-    /** Counts one attempt under way, unless the subject is locked or the attempts would reach {@code max}. */
+    /**
+     * Counts one attempt under way, unless the subject is locked or the attempts would reach {@code max}.
+     * The row is made (or kept) with {@code pending_until} ahead, so that no instance's sweep removes
+     * it between these statements: a row swept there made the attempt look refused.
+     */
     private boolean claim(String kind, String subject, int max, Instant now) {
-        jdbc.update(ensureRowSql(), kind, subject);
         // what a lockout that ended, failures long past, or attempts of a dead instance leave: forgotten
         jdbc.update("""
                 UPDATE login_failure SET
@@ -195,6 +198,7 @@ public class LoginGuard {
                   pending = CASE WHEN pending_until < ? THEN 0 ELSE pending END
                 WHERE kind = ? AND subject = ?""",
                 at(now), at(now.minus(policy.lockout())), at(now), at(now), kind, subject);
+        jdbc.update(ensureRowSql(), kind, subject, at(now.plus(PENDING_FOR)));
         return jdbc.update("""
                 UPDATE login_failure SET pending = pending + 1, pending_until = ?
                 WHERE kind = ? AND subject = ? AND (locked_until IS NULL OR locked_until <= ?) AND failures + pending < ?""",
@@ -269,14 +273,18 @@ public class LoginGuard {
         }
     }
 
-    /** Inserts a subject's row if missing, without failing when another instance just did. */
+    /**
+     * Inserts a subject's row if missing, without failing when another instance just did, and keeps
+     * it from sweeps until the given time.
+     */
     private String ensureRowSql() {
         String sql = ensureRowSql;
         if (sql == null) {
             String product = jdbc.execute((ConnectionCallback<String>) (Connection c) -> c.getMetaData().getDatabaseProductName());
             sql = "PostgreSQL".equalsIgnoreCase(product)
-                    ? "INSERT INTO login_failure (kind, subject) VALUES (?, ?) ON CONFLICT DO NOTHING"
-                    : "MERGE INTO login_failure (kind, subject) KEY (kind, subject) VALUES (?, ?)";
+                    ? "INSERT INTO login_failure (kind, subject, pending_until) VALUES (?, ?, ?) ON CONFLICT (kind, subject)"
+                            + " DO UPDATE SET pending_until = GREATEST(login_failure.pending_until, EXCLUDED.pending_until)"
+                    : "MERGE INTO login_failure (kind, subject, pending_until) KEY (kind, subject) VALUES (?, ?, ?)";
             ensureRowSql = sql;
         }
         return sql;

@@ -39,6 +39,11 @@ public class SessionRegistry implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
     private static final String COLUMNS = "s.id, s.instance, s.username, s.remote_address, s.connected_at, s.last_command,"
             + " s.bytes_in, s.bytes_out, s.transfer_path, s.transfer_direction, s.transfer_bytes, s.transfer_rate";
+    private static final int[] ROW_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+            Types.TIMESTAMP_WITH_TIMEZONE, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.BIGINT,
+            Types.BIGINT};
+    private static final int[] CHANGE_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT,
+            Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR};
     /** Every this many heartbeats, the rows of instances whose lease ran out are deleted. */
     private static final int SWEEP_EVERY = 30;
 
@@ -128,15 +133,15 @@ public class SessionRegistry implements SmartLifecycle {
         for (FtpSessionSnapshot session : local.list()) {
             live.put(session.id(), session.withInstance(instance));
         }
+        List<FtpSessionSnapshot> added = new ArrayList<>();
         List<FtpSessionSnapshot> changed = new ArrayList<>();
         Set<UUID> removed = new HashSet<>();
         for (FtpSessionSnapshot session : live.values()) {
             FtpSessionSnapshot before = written.get(session.id());
-            if (!session.equals(before)) {
+            if (before == null) {
+                added.add(session);
+            } else if (!session.equals(before)) {
                 changed.add(session);
-                if (before != null) {
-                    removed.add(session.id());
-                }
             }
         }
         for (UUID id : written.keySet()) {
@@ -157,14 +162,24 @@ public class SessionRegistry implements SmartLifecycle {
                         removed.stream().map(id -> new Object[] {id.toString()}).toList());
             }
             if (!changed.isEmpty()) {
+                int[] updated = jdbc.batchUpdate("""
+                        UPDATE ftp_session SET username = ?, remote_address = ?, last_command = ?, bytes_in = ?, bytes_out = ?,
+                                               transfer_path = ?, transfer_direction = ?, transfer_bytes = ?, transfer_rate = ?
+                        WHERE id = ?""", changed.stream().map(SessionRegistry::changes).toList(), CHANGE_TYPES);
+                for (int i = 0; i < updated.length; i++) {
+                    if (updated[i] == 0) {
+                        // swept while this instance's lease had run out (a long pause): written anew
+                        added.add(changed.get(i));
+                    }
+                }
+            }
+            if (!added.isEmpty()) {
                 jdbc.batchUpdate("""
                         INSERT INTO ftp_session (id, instance, username, remote_address, connected_at, last_command,
                                                  bytes_in, bytes_out, transfer_path, transfer_direction, transfer_bytes,
                                                  transfer_rate)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", changed.stream().map(SessionRegistry::values).toList(),
-                        new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE,
-                                Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.BIGINT,
-                                Types.BIGINT});
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", added.stream().map(SessionRegistry::values).toList(),
+                        ROW_TYPES);
             }
             if (!kicks.isEmpty()) {
                 jdbc.batchUpdate("DELETE FROM ftp_session_kick WHERE session_id = ?",
@@ -181,6 +196,9 @@ public class SessionRegistry implements SmartLifecycle {
         for (UUID id : removed) {
             written.remove(id);
         }
+        for (FtpSessionSnapshot session : added) {
+            written.put(session.id(), session);
+        }
         for (FtpSessionSnapshot session : changed) {
             written.put(session.id(), session);
         }
@@ -192,6 +210,13 @@ public class SessionRegistry implements SmartLifecycle {
                 OffsetDateTime.ofInstant(s.connectedAt(), ZoneOffset.UTC), truncate(s.lastCommand(), 1024), s.bytesIn(),
                 s.bytesOut(), t == null ? null : truncate(t.path(), 4096), t == null ? null : t.direction(),
                 t == null ? null : t.bytes(), t == null ? null : t.bytesPerSecond()};
+    }
+
+    private static Object[] changes(FtpSessionSnapshot s) {
+        FtpTransferSnapshot t = s.transfer();
+        return new Object[] {s.username(), s.remoteAddress(), truncate(s.lastCommand(), 1024), s.bytesIn(), s.bytesOut(),
+                t == null ? null : truncate(t.path(), 4096), t == null ? null : t.direction(), t == null ? null : t.bytes(),
+                t == null ? null : t.bytesPerSecond(), s.id().toString()};
     }
 
     private static FtpSessionSnapshot row(ResultSet rs, int n) throws SQLException {

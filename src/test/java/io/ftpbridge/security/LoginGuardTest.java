@@ -9,6 +9,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,13 +48,17 @@ class LoginGuardTest {
     private final LoginGuard guard;
     private final VerifiedPasswords verifiedPasswords;
     private final String rememberedHash;
+    private final JdbcTemplate jdbc;
+    private final IpLists ipLists;
 
     @Autowired
     LoginGuardTest(JdbcTemplate jdbc, IpLists ipLists, VerifiedPasswords verifiedPasswords, PasswordEncoder encoder) {
+        this.jdbc = jdbc;
+        this.ipLists = ipLists;
         this.verifiedPasswords = verifiedPasswords;
         this.rememberedHash = encoder.encode("remembered-pw");
         jdbc.update("DELETE FROM login_failure WHERE subject LIKE '192.0.2.%' OR subject LIKE '198.51.100.%'"
-                + " OR subject IN ('someone', 'a', 'b', 'c', 'd', 'e', 'victim', 'own', 'x', 'y', 'admin', 'other', 'known')"
+                + " OR subject IN ('someone', 'a', 'b', 'c', 'd', 'e', 'victim', 'own', 'x', 'y', 'admin', 'other', 'known', 'racer')"
                 + " OR subject LIKE 'user%'");
         guard = new LoginGuard(new LoginGuardProperties(Duration.ofMillis(100), 3, 5, 3, Duration.ofMinutes(5)), jdbc,
                 ipLists, verifiedPasswords, clock);
@@ -151,5 +161,64 @@ class LoginGuardTest {
         }
         assertThat(guard.begin(Protocol.REST, "192.0.2.8", "known", "remembered-pw").failed().lockedOut()).isTrue();
         verifiedPasswords.forget(AccountKind.FTP_USER, "known");
+    }
+
+    @Test
+    void aSweepForgetsRowsWithNothingLeftToRememberOnceTheirAttemptsAreOver() {
+        guard.begin("192.0.2.9", "user9").succeeded();
+        guard.sweep();
+        assertThat(rows("192.0.2.9")).as("kept while an attempt may be under way").isEqualTo(1);
+        clock.now = clock.now.plusSeconds(31);
+        guard.sweep();
+        assertThat(rows("192.0.2.9")).isZero();
+    }
+
+    private int rows(String subject) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM login_failure WHERE subject = ?", Integer.class, subject);
+    }
+
+    @Test
+    void aSweepByAnyInstanceNeverRefusesAnAttemptItRacesWith() throws Exception {
+        // two instances on one database, at real time: attempts on one, the other sweeping the rows nobody needs
+        LoginGuardProperties generous = new LoginGuardProperties(Duration.ofMillis(100), 1000, 1000, 3, Duration.ofMinutes(5));
+        LoginGuard here = new LoginGuard(generous, jdbc, ipLists, verifiedPasswords, Clock.systemUTC());
+        LoginGuard there = new LoginGuard(generous, jdbc, ipLists, verifiedPasswords, Clock.systemUTC());
+        AtomicBoolean attempting = new AtomicBoolean(true);
+        AtomicInteger sweeps = new AtomicInteger();
+        Thread sweeper = new Thread(() -> {
+            while (attempting.get()) {
+                there.sweep();
+                sweeps.incrementAndGet();
+            }
+        });
+        sweeper.start();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> refusals = new ArrayList<>();
+        try {
+            for (int c = 0; c < 4; c++) {
+                refusals.add(clients.submit(() -> {
+                    int refused = 0;
+                    for (int i = 0; i < 150; i++) {
+                        LoginGuard.Attempt attempt = here.begin("198.51.100.77", "racer");
+                        if (attempt.allowed()) {
+                            attempt.succeeded();
+                        } else {
+                            refused++;
+                        }
+                    }
+                    return refused;
+                }));
+            }
+            int refused = 0;
+            for (Future<Integer> f : refusals) {
+                refused += f.get(2, TimeUnit.MINUTES);
+            }
+            assertThat(sweeps.get()).as("sweeps meanwhile").isGreaterThan(50);
+            assertThat(refused).as("right passwords refused out of 600").isZero();
+        } finally {
+            attempting.set(false);
+            sweeper.join();
+            clients.shutdownNow();
+        }
     }
 }

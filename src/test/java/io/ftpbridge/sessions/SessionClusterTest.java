@@ -15,7 +15,14 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPConnectionClosedException;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +36,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SessionClusterTest {
 
+    static final int SESSIONS = 40;
+
     PostgresSupport.Database db;
     ConfigurableApplicationContext a;
     ConfigurableApplicationContext b;
@@ -37,7 +46,8 @@ class SessionClusterTest {
     void startTwoInstances() throws Exception {
         db = PostgresSupport.freshDatabase();
         Path dataDir = Files.createTempDirectory("ftpbridge-sessions-");
-        a = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34100-34109");
+        a = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34100-34109",
+                "--ftpbridge.ftp.max-connections-per-user=" + (SESSIONS + 10));
         b = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34110-34119");
         Instances.api(a).createFolderAndUser("shared", "roamer", "roamer-password", "/", Api.ALL);
     }
@@ -86,22 +96,54 @@ class SessionClusterTest {
     }
 
     @Test
-    void manyCommandsCostNoMoreThanOneWritePerHeartbeat() throws Exception {
-        SessionRegistry registry = a.getBean(SessionRegistry.class);
-        FTPClient client = login(a);
-        try {
-            long before = registry.writes();
-            long started = System.nanoTime();
-            for (int i = 0; i < 300; i++) {
-                client.sendNoOp();
-                client.printWorkingDirectory();
+    void commandsOfManySessionsReachTheDatabaseInOneTransactionPerHeartbeat() throws Exception {
+        String instanceA = a.getBean(SessionRegistry.class).instance();
+        Duration heartbeat = a.getBean(SessionProperties.class).heartbeat();
+        List<FTPClient> clients = new ArrayList<>();
+        try (RegistryWriteLog writes = RegistryWriteLog.install(db)) {
+            for (int i = 0; i < SESSIONS; i++) {
+                clients.add(login(a));
             }
-            Thread.sleep(1000);
-            long seconds = Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000 + 1;
-            assertThat(registry.writes() - before).as("writes in %d s for 600 commands", seconds)
-                    .isLessThanOrEqualTo(seconds + 1);
+            Thread.sleep(heartbeat.toMillis() * 2); // the logins are written
+            OffsetDateTime from = OffsetDateTime.now(ZoneOffset.UTC);
+            long started = System.nanoTime();
+            AtomicLong commands = new AtomicLong();
+            ExecutorService talkers = Executors.newFixedThreadPool(4);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int slice = t;
+                done.add(talkers.submit(() -> {
+                    while (System.nanoTime() - started < Duration.ofSeconds(3).toNanos()) {
+                        for (int s = slice; s < clients.size(); s += 4) {
+                            clients.get(s).sendNoOp();
+                            clients.get(s).printWorkingDirectory();
+                            commands.addAndGet(2);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(1, TimeUnit.MINUTES);
+            }
+            talkers.shutdown();
+            Thread.sleep(heartbeat.toMillis() + 200); // the last commands are written
+            Duration window = Duration.ofNanos(System.nanoTime() - started);
+            RegistryWriteLog.Writes written = writes.since(instanceA, from);
+            long heartbeats = window.toMillis() / heartbeat.toMillis() + 1;
+            System.out.printf("SessionClusterTest: %d commands on %d sessions in %d ms: %s%n", commands.get(), SESSIONS,
+                    window.toMillis(), written);
+            assertThat(written.sessionRows()).as("the commands' sessions were written").isGreaterThanOrEqualTo(SESSIONS);
+            assertThat(commands.get()).isGreaterThan(written.sessionRows() * 3);
+            assertThat(written.transactions()).as("write transactions in %d ms", window.toMillis())
+                    .isLessThanOrEqualTo(heartbeats);
+            assertThat(written.leaseRenewals()).as("each write transaction renews the lease")
+                    .isEqualTo(written.transactions());
+            assertThat(written.mostPerSessionAndTransaction()).as("a session is written once per transaction").isEqualTo(1);
         } finally {
-            client.disconnect();
+            for (FTPClient client : clients) {
+                client.disconnect();
+            }
         }
     }
 
