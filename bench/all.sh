@@ -4,12 +4,34 @@
 #   FTP download / upload       ftpbridge vs vsftpd, both driven by curl (EPSV, binary, to /dev/null)
 #   REST download / upload      GET/PUT /api/v1/folders/bench/files/... vs our own FTP download / upload
 #   download / upload job       a transfer job against vsftpd vs curl against vsftpd, both to/from the same disk
-# Usage: bench/all.sh [size-MiB] [runs]      (as root; builds the jar if missing). Goals in bench/README.md.
+# Usage: bench/all.sh [--ftp-only] [size-MiB] [runs]   (as root; builds the jar if missing). Goals in bench/README.md.
+#   --ftp-only: only the FTP download and upload rows (ftpbridge vs vsftpd), for short runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ftp_only=false
+if [ "${1:-}" = --ftp-only ]; then ftp_only=true; shift; fi
 size_mib=${1:-256}
 runs=${2:-5}
 . bench/lib.sh
+
+if $ftp_only; then
+  : > "$work/ftp-down"; : > "$work/vs-down"; : > "$work/ftp-up"; : > "$work/vs-up"
+  speed $ours/payload.bin >/dev/null; speed $vs/payload.bin >/dev/null; upspeed $ours/upload.bin >/dev/null
+  for run in $(seq 1 "$runs"); do
+    speed $ours/payload.bin >> "$work/ftp-down"
+    speed $vs/payload.bin >> "$work/vs-down"
+    upspeed $ours/upload.bin >> "$work/ftp-up"
+    upspeed $vs/upload.bin >> "$work/vs-up"
+  done
+  awk -v fd="$(median < "$work/ftp-down")" -v vd="$(median < "$work/vs-down")" -v fu="$(median < "$work/ftp-up")" \
+      -v vu="$(median < "$work/vs-up")" -v size="$size_mib" -v runs="$runs" 'BEGIN {
+    M = 1048576
+    printf "file %d MiB, %d runs each, medians in MiB/s; goal in brackets (FTP only)\n", size, runs
+    printf "FTP download   ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 1.00]\n", fd/M, vd/M, fd/vd
+    printf "FTP upload     ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 0.90]\n", fu/M, vu/M, fu/vu
+  }'
+  exit 0
+fi
 
 api() { curl -sS -u "$A" -H 'Content-Type: application/json' "$@"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

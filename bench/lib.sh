@@ -2,7 +2,7 @@
 # loopback side by side, with one user and one file in both. Source it; it sets:
 #   work (temp dir), user/password, ours/vs (ftp:// base URLs), rest (http base), A (admin creds)
 #   speed/upspeed (curl helpers), median, and the vsftpd root "$work/vsftpd-root".
-# Needs: size_mib set before sourcing. Run as root.
+# Needs: size_mib set before sourcing. Run as root. BENCH_JAVA_OPTS adds JVM options (e.g. a JFR recording).
 vsftpd=${VSFTPD:-/opt/ftp-peers/usr/sbin/vsftpd}
 [ -x "$vsftpd" ] || bash .ci/install-ftp-peers.sh
 jar=$(ls target/ftpbridge-*.jar 2>/dev/null | head -n1 || true)
@@ -43,7 +43,7 @@ pasv_max_port=36199
 CONF
 "$vsftpd" "$work/vsftpd.conf" > "$work/vsftpd.log" 2>&1 & vs_pid=$!
 
-java -Xmx512m -jar "$jar" --server.port=28080 --ftpbridge.ftp.port=22121 --ftpbridge.data-dir="$work/data" \
+java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=28080 --ftpbridge.ftp.port=22121 --ftpbridge.data-dir="$work/data" \
      --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36000-36099 > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28080/actuator/health >/dev/null && break; sleep 1; done
 A=admin:bench-admin-pw

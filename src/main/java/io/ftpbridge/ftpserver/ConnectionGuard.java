@@ -143,7 +143,7 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
                 return;
             }
             FtpIoSession ftpSession = new FtpIoSession(session, context);
-            SameClientDataConnectionFactory data = new SameClientDataConnectionFactory(context, ftpSession,
+            SameClientDataConnectionFactory data = new SameClientDataConnectionFactory(ftpSession,
                     properties.passiveIpCheck(), properties.proxyProtocol() == FtpProperties.ProxyProtocol.OFF ? List.of()
                     : trustedProxies, passivePorts);
             data.setServerControlAddress(((InetSocketAddress) session.getLocalAddress()).getAddress());

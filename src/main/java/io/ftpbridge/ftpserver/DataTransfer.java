@@ -1,44 +1,51 @@
 package io.ftpbridge.ftpserver;
 
+import io.ftpbridge.storage.ReadStream;
+import io.ftpbridge.storage.UploadStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ftpserver.ftplet.DataConnection;
 import org.apache.ftpserver.ftplet.DataType;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.impl.FtpIoSession;
-import org.apache.ftpserver.impl.IODataConnection;
-import org.apache.ftpserver.impl.IODataConnectionFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One RETR, STOR or APPE in progress on a session, copied on a transfer thread while the control
- * connection stays readable: {@link #abort()} (ABOR) closes the data connection at once, and
- * {@link #bytes()} answers STAT. The copy moves up to 1 MiB per step straight between the data
- * socket and the file, paces itself to the user's bytes-per-second limit, and reports bytes to
- * MINA's session counters once per step rather than per 4 KiB as MINA's own loop does.
+ * connection stays readable: {@link #abort()} (ABOR) ends the data connection at once, and
+ * {@link #bytes()} answers STAT. A binary transfer on a plain (not TLS) connection moves up to
+ * 1 MiB per step between the data socket's channel and the file: a download with
+ * {@link FileChannel#transferTo} (sendfile(2), as vsftpd sends), an upload through a direct buffer
+ * that {@link UploadStream} writes to disk after reserving its bytes in the quota. TLS goes through
+ * the socket's streams in the same steps; ASCII and MODE Z through MINA's loop. Every copy paces
+ * itself to the user's bytes-per-second limit, reports bytes to MINA's session counters once per
+ * step, and keeps an idle clock that {@link DataTransfers} checks.
  */
 final class DataTransfer {
 
     /** Session attribute holding the session's running transfer. */
     static final String ATTRIBUTE = "ftpbridge.transfer";
 
-    private static final Logger log = LoggerFactory.getLogger(DataTransfer.class);
     private static final int STEP = 1024 * 1024;
     /** Session counters and the idle clock are updated at least this often during a long step-by-step copy. */
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Field SOCKET = field(IODataConnection.class, "socket");
-    private static final Field SERVER_SOCKET = field(IODataConnectionFactory.class, "servSoc");
+    /** Direct buffers of uploads that ended, for the next ones (direct memory is freed only by a GC). */
+    private static final ConcurrentLinkedQueue<ByteBuffer> BUFFERS = new ConcurrentLinkedQueue<>();
+    private static final int POOLED_BUFFERS = 8;
+    private static final AtomicInteger pooled = new AtomicInteger();
 
     final String command;
     final String path;
@@ -48,8 +55,13 @@ final class DataTransfer {
     private final AtomicLong bytes = new AtomicLong();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean aborted;
+    /** Set when the data connection stayed idle past the listener's data idle time. */
+    private volatile boolean timedOut;
     private volatile boolean quitRequested;
     private volatile Socket socket;
+    /** When the data connection last moved a byte (System.nanoTime); 0 until it is open. */
+    private volatile long lastActivity;
+    private final long idleNanos;
     private boolean finished;
 
     private final long startedNanos = System.nanoTime();
@@ -59,6 +71,9 @@ final class DataTransfer {
         this.command = command;
         this.path = path;
         this.expected = expected;
+        int idleSeconds = session.getListener() == null ? 0
+                : session.getListener().getDataConnectionConfiguration().getIdleTime();
+        this.idleNanos = TimeUnit.SECONDS.toNanos(Math.max(0, idleSeconds));
     }
 
     static DataTransfer running(FtpIoSession session) {
@@ -82,36 +97,42 @@ final class DataTransfer {
     }
 
     /**
-     * ABOR: closes the data socket (or the passive socket still waiting for the client), so the
-     * copy fails at once. MINA's own close waits for the lock its accept holds, so the sockets are
-     * closed directly here; the transfer thread then releases the data connection.
+     * ABOR: ends the data connection (or closes the passive socket still waiting for the client,
+     * or the active one still connecting), so the copy fails at once; the transfer thread then
+     * releases the data connection.
      */
     void abort() {
         aborted = true;
-        Socket open = socket;
-        try {
-            if (open != null) {
-                open.close();
-            } else if (SERVER_SOCKET != null && session.getDataConnection() instanceof IODataConnectionFactory factory
-                    && SERVER_SOCKET.get(factory) instanceof ServerSocket waiting) {
-                waiting.close();
-            } else {
-                session.getDataConnection().closeDataConnection();
-            }
-        } catch (IOException | IllegalAccessException e) {
-            log.debug("Closing the data connection on ABOR: {}", e.toString());
+        interrupt();
+    }
+
+    /**
+     * Called about once a second while the transfer runs: past the data idle time without a byte
+     * moved (a client that neither sends nor reads), the data connection is ended as ABOR would.
+     */
+    void expireIfIdle(long now) {
+        long last = lastActivity;
+        if (idleNanos > 0 && last != 0 && now - last > idleNanos && !timedOut) {
+            timedOut = true;
+            interrupt();
         }
     }
 
-    /** The data connection is open; from now on ABOR closes its socket. */
-    void opened(DataConnection data) {
-        if (SOCKET != null && data instanceof IODataConnection) {
-            try {
-                socket = (Socket) SOCKET.get(data);
-            } catch (IllegalAccessException e) {
-                socket = null;
-            }
+    private void interrupt() {
+        Socket open = socket;
+        if (open != null) {
+            SameClientDataConnectionFactory.shutdown(open);
+        } else {
+            session.getDataConnection().closeDataConnection();
         }
+    }
+
+    /** The data connection is open; from now on ABOR ends its socket. */
+    void opened(DataConnection data) {
+        if (data instanceof SameClientDataConnectionFactory.DataSocket open) {
+            socket = open.socket();
+        }
+        lastActivity = System.nanoTime();
         if (aborted) {
             abort();
         }
@@ -154,38 +175,65 @@ final class DataTransfer {
 
     /** Server to client. */
     long send(DataConnection data, InputStream file, int bytesPerSecond) throws IOException {
+        long sent;
         Socket socket = fastPath(data);
         if (socket == null) {
-            return data.transferToClient(session.getFtpletSession(), new FilterInputStream(file) {
+            sent = data.transferToClient(session.getFtpletSession(), new FilterInputStream(file) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     int n = super.read(b, off, len);
                     if (n > 0) {
                         bytes.addAndGet(n);
+                        lastActivity = System.nanoTime();
                     }
                     return n;
                 }
             });
+        } else if (channel(data) != null && file instanceof ReadStream stored) {
+            sent = sendFile(stored.channel(), channel(data), bytesPerSecond);
+        } else {
+            try (OutputStream out = socket.getOutputStream()) {
+                sent = copy(file, out, bytesPerSecond, true);
+            }
         }
-        try (OutputStream out = socket.getOutputStream()) {
-            return copy(file, out, bytesPerSecond, true);
-        }
+        checkNotInterrupted();
+        return sent;
     }
 
     /** Client to server. */
     long receive(DataConnection data, OutputStream file, int bytesPerSecond) throws IOException {
+        long received;
         Socket socket = fastPath(data);
         if (socket == null) {
-            return data.transferFromClient(session.getFtpletSession(), new FilterOutputStream(file) {
+            received = data.transferFromClient(session.getFtpletSession(), new FilterOutputStream(file) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
                     bytes.addAndGet(len);
+                    lastActivity = System.nanoTime();
                 }
             });
+        } else if (channel(data) != null && file instanceof UploadStream upload) {
+            received = receiveInto(channel(data), upload, bytesPerSecond);
+        } else {
+            try (InputStream in = socket.getInputStream()) {
+                received = copy(in, file, bytesPerSecond, false);
+            }
         }
-        try (InputStream in = socket.getInputStream()) {
-            return copy(in, file, bytesPerSecond, false);
+        checkNotInterrupted();
+        return received;
+    }
+
+    /**
+     * An ABOR or idle timeout ends the socket with shutdown(2), which a reader sees as the end of
+     * the stream: such a transfer is broken off, not complete.
+     */
+    private void checkNotInterrupted() throws SocketException {
+        if (timedOut) {
+            throw new SocketException("data connection idle for more than " + TimeUnit.NANOSECONDS.toSeconds(idleNanos) + " s");
+        }
+        if (aborted) {
+            throw new SocketException("transfer aborted");
         }
     }
 
@@ -201,14 +249,139 @@ final class DataTransfer {
         return socket;
     }
 
+    private static SocketChannel channel(DataConnection data) {
+        return data instanceof SameClientDataConnectionFactory.DataSocket open ? open.channel() : null;
+    }
+
+    /** sendfile(2) from the file's position to its end, one step at a time. */
+    private long sendFile(FileChannel file, SocketChannel out, int bytesPerSecond) throws IOException {
+        long step = step(bytesPerSecond);
+        long position = file.position();
+        Progress progress = new Progress(true);
+        try {
+            while (!aborted && !timedOut) {
+                long n;
+                try {
+                    if (out.socket().isOutputShutdown()) {
+                        break;
+                    }
+                    n = file.transferTo(position, step, out);
+                } catch (IOException e) {
+                    throw broken(e);
+                }
+                if (n <= 0) {
+                    if (position >= file.size()) {
+                        break;
+                    }
+                    continue;
+                }
+                position += n;
+                progress.add(n, bytesPerSecond);
+            }
+        } finally {
+            progress.report();
+        }
+        return progress.total;
+    }
+
+    /**
+     * Reads into a direct buffer until it is at least half full (or the end): one quota reservation
+     * and one disk write per large chunk, with no copy through the Java heap.
+     */
+    private long receiveInto(SocketChannel in, UploadStream upload, int bytesPerSecond) throws IOException {
+        ByteBuffer buffer = BUFFERS.poll();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocateDirect(STEP);
+        } else {
+            pooled.decrementAndGet();
+        }
+        int step = step(bytesPerSecond);
+        Progress progress = new Progress(false);
+        try {
+            boolean end = false;
+            while (!end) {
+                buffer.clear().limit(step);
+                try {
+                    while (buffer.position() < step / 2) {
+                        if (in.read(buffer) < 0) {
+                            end = true;
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw broken(e);
+                }
+                if (buffer.position() == 0) {
+                    break;
+                }
+                buffer.flip();
+                int filled = buffer.remaining();
+                upload.write(buffer);
+                progress.add(filled, bytesPerSecond);
+            }
+        } finally {
+            progress.report();
+            if (pooled.incrementAndGet() <= POOLED_BUFFERS) {
+                BUFFERS.offer(buffer);
+            } else {
+                pooled.decrementAndGet();
+            }
+        }
+        return progress.total;
+    }
+
+    /** A failure of the data connection itself (reset, closed, aborted), told apart from one of the disk. */
+    private static SocketException broken(IOException e) {
+        if (e instanceof SocketException socketException) {
+            return socketException;
+        }
+        SocketException broken = new SocketException(e.toString());
+        broken.initCause(e);
+        return broken;
+    }
+
+    /** A limited user moves an eighth of a second's worth per step, so pacing stays smooth. */
+    private static int step(int bytesPerSecond) {
+        return bytesPerSecond > 0 ? Math.max(4096, Math.min(STEP, bytesPerSecond / 8)) : STEP;
+    }
+
+    /** Bytes moved by a copy: the STAT counter, the idle clock, pacing, and MINA's session counters once per step. */
+    private final class Progress {
+        private final boolean toClient;
+        private final long started = System.nanoTime();
+        private long lastReport = started;
+        private long total;
+        private long unreported;
+
+        Progress(boolean toClient) {
+            this.toClient = toClient;
+        }
+
+        void add(long n, int bytesPerSecond) throws IOException {
+            total += n;
+            unreported += n;
+            bytes.set(total);
+            long now = System.nanoTime();
+            lastActivity = now;
+            if (unreported >= STEP || now - lastReport >= REPORT_NANOS) {
+                report();
+                lastReport = now;
+            }
+            if (bytesPerSecond > 0) {
+                pace(started, total, bytesPerSecond);
+            }
+        }
+
+        void report() {
+            DataTransfer.this.report(unreported, toClient);
+            unreported = 0;
+        }
+    }
+
+    /** The stream copy of a TLS data connection, in the same steps. */
     private long copy(InputStream in, OutputStream out, int bytesPerSecond, boolean toClient) throws IOException {
-        // a limited user moves an eighth of a second's worth per step, so pacing stays smooth
-        int step = bytesPerSecond > 0 ? Math.max(4096, Math.min(STEP, bytesPerSecond / 8)) : STEP;
-        byte[] buffer = new byte[step];
-        long started = System.nanoTime();
-        long lastReport = started;
-        long total = 0;
-        long unreported = 0;
+        byte[] buffer = new byte[step(bytesPerSecond)];
+        Progress progress = new Progress(toClient);
         try {
             while (true) {
                 int filled = fill(in, buffer, toClient);
@@ -216,24 +389,13 @@ final class DataTransfer {
                     break;
                 }
                 out.write(buffer, 0, filled);
-                total += filled;
-                unreported += filled;
-                bytes.set(total);
-                long now = System.nanoTime();
-                if (unreported >= STEP || now - lastReport >= REPORT_NANOS) {
-                    report(unreported, toClient);
-                    unreported = 0;
-                    lastReport = now;
-                }
-                if (bytesPerSecond > 0) {
-                    pace(started, total, bytesPerSecond);
-                }
+                progress.add(filled, bytesPerSecond);
             }
             out.flush();
         } finally {
-            report(unreported, toClient);
+            progress.report();
         }
-        return total;
+        return progress.total;
     }
 
     /**
@@ -276,21 +438,6 @@ final class DataTransfer {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("transfer interrupted");
             }
-        }
-    }
-
-    /**
-     * MINA hands out a data connection, not its socket (its {@code createDataSocket()} is
-     * private in 1.2.1); the copy needs the socket's streams, and ABOR needs to close it.
-     */
-    private static Field field(Class<?> type, String name) {
-        try {
-            Field field = type.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("FTP data connections fall back to MINA's own copy loop and close: {}", e.toString());
-            return null;
         }
     }
 }

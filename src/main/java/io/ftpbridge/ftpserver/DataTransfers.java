@@ -1,8 +1,12 @@
 package io.ftpbridge.ftpserver;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ftpserver.ftplet.DataConnection;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
@@ -15,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Runs RETR, STOR and APPE off MINA's command thread. MINA runs a session's commands one after
  * another, so a command that copied in place would leave ABOR and STAT unread until the copy
  * ended; these commands answer 150, hand the copy to a transfer thread and return, and the
- * transfer thread writes the final reply.
+ * transfer thread writes the final reply. Once a second the running transfers' idle clocks are
+ * checked: a copy blocked on a silent client (which a socket timeout cannot catch in sendfile(2) or a
+ * channel read) ends after the data idle time.
  */
 final class DataTransfers {
 
@@ -30,6 +36,8 @@ final class DataTransfers {
     }
 
     private final ExecutorService executor;
+    private final ScheduledExecutorService idleCheck;
+    private final Set<DataTransfer> running = ConcurrentHashMap.newKeySet();
 
     DataTransfers() {
         AtomicInteger count = new AtomicInteger();
@@ -39,6 +47,15 @@ final class DataTransfers {
             return thread;
         };
         this.executor = Executors.newCachedThreadPool(threads);
+        this.idleCheck = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ftp-data-idle");
+            thread.setDaemon(true);
+            return thread;
+        });
+        idleCheck.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            running.forEach(transfer -> transfer.expireIfIdle(now));
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -49,7 +66,14 @@ final class DataTransfers {
         session.setAttribute(DataTransfer.ATTRIBUTE, transfer);
         session.write(new DefaultFtpReply(FtpReply.REPLY_150_FILE_STATUS_OKAY, opening));
         try {
-            executor.execute(() -> run(session, transfer, copy));
+            executor.execute(() -> {
+                running.add(transfer);
+                try {
+                    run(session, transfer, copy);
+                } finally {
+                    running.remove(transfer);
+                }
+            });
         } catch (RuntimeException e) {
             // the server is stopping
             copy.notOpened();
@@ -92,5 +116,6 @@ final class DataTransfers {
 
     void shutdown() {
         executor.shutdownNow();
+        idleCheck.shutdownNow();
     }
 }

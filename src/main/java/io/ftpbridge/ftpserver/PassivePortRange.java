@@ -2,7 +2,9 @@ package io.ftpbridge.ftpserver;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The passive ports of {@code ftpbridge.ftp.passive-ports}. A port is taken by binding it on the
  * passive address itself (not, as MINA checks, on every address: a proxy on the same host may
- * hold the same numbers on another address), and given back by closing the socket.
+ * hold the same numbers on another address), and given back by closing the socket. The socket is
+ * a channel's, so that the connections it accepts have a {@link java.nio.channels.SocketChannel}
+ * for sendfile and direct-buffer copies.
  */
 final class PassivePortRange {
 
@@ -35,12 +39,27 @@ final class PassivePortRange {
         int start = Math.floorMod(next.getAndIncrement(), ports.length);
         for (int i = 0; i < ports.length; i++) {
             int port = ports[(start + i) % ports.length];
+            ServerSocketChannel channel = null;
             try {
-                return new ServerSocket(port, 0, address);
+                channel = ServerSocketChannel.open();
+                channel.bind(new InetSocketAddress(address, port));
+                return channel.socket();
             } catch (IOException taken) {
                 // in use by another session or process: the next one
+                closeQuietly(channel);
             }
         }
         return null;
+    }
+
+    private static void closeQuietly(ServerSocketChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // never bound: nothing held
+        }
     }
 }

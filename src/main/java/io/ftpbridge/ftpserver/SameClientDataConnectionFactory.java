@@ -1,21 +1,24 @@
 package io.ftpbridge.ftpserver;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import io.ftpbridge.security.Cidr;
 import org.apache.ftpserver.DataConnectionConfiguration;
 import org.apache.ftpserver.DataConnectionException;
 import org.apache.ftpserver.ftplet.DataConnection;
+import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.impl.FtpIoSession;
-import org.apache.ftpserver.impl.FtpServerContext;
 import org.apache.ftpserver.impl.IODataConnection;
-import org.apache.ftpserver.impl.IODataConnectionFactory;
 import org.apache.ftpserver.impl.ServerDataConnectionFactory;
 import org.apache.ftpserver.ssl.ClientAuth;
 import org.apache.ftpserver.ssl.SslConfiguration;
@@ -26,21 +29,25 @@ import org.slf4j.LoggerFactory;
  * A session's data connections. Passive ones are accepted here rather than by MINA, whose passive
  * IP check, on a connection from a stranger, drops the user's transfer as well: here a connection
  * from another address than the control connection's is closed and the wait goes on for the
- * user's own. Active ones (PORT/EPRT) are MINA's. The passive port is released as soon as the
- * transfer ends, another PASV/EPSV/PORT replaces it, or the session closes.
+ * user's own. Active ones (PORT/EPRT) are connected here too, as MINA would. Both are sockets of
+ * NIO channels, and {@link #openConnection()} hands out a {@link DataSocket}: binary transfers
+ * then copy with sendfile(2) and direct buffers ({@link DataTransfer}), and ABOR reaches the
+ * socket without reflection. The passive port is released as soon as the transfer ends, another
+ * PASV/EPSV/PORT replaces it, or the session closes.
  */
 final class SameClientDataConnectionFactory implements ServerDataConnectionFactory {
 
     private static final Logger log = LoggerFactory.getLogger(SameClientDataConnectionFactory.class);
 
     private final FtpIoSession session;
-    private final IODataConnectionFactory active;
     private final boolean ipCheck;
     /** Passive connections from these carry a PROXY header naming the client (empty: the PROXY protocol is off). */
     private final List<Cidr> trustedProxies;
     private final PassivePortRange passivePorts;
     private InetAddress serverControlAddress;
     private ServerSocket listening;
+    /** An active connection on its way (closed by ABOR or a closing session while it connects). */
+    private SocketChannel connecting;
     private Socket socket;
     private InetAddress address;
     private int port;
@@ -49,12 +56,11 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     private boolean zip;
     private long requestTime;
 
-    SameClientDataConnectionFactory(FtpServerContext context, FtpIoSession session, boolean ipCheck,
+    SameClientDataConnectionFactory(FtpIoSession session, boolean ipCheck,
                                     List<Cidr> trustedProxies, PassivePortRange passivePorts) {
         this.session = session;
         this.passivePorts = passivePorts;
         this.trustedProxies = trustedProxies;
-        this.active = new IODataConnectionFactory(context, session);
         this.ipCheck = ipCheck;
         this.secure = session.getListener() != null
                 && session.getListener().getDataConnectionConfiguration().isImplicitSsl();
@@ -63,6 +69,8 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     @Override
     public synchronized void closeDataConnection() {
         if (socket != null) {
+            // a sendfile(2) in progress is woken by the shutdown, not by the close
+            shutdown(socket);
             closeQuietly(socket);
             socket = null;
         }
@@ -70,8 +78,31 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
             closeQuietly(listening);
             listening = null;
         }
-        active.closeDataConnection();
+        if (connecting != null) {
+            closeQuietly(connecting);
+            connecting = null;
+        }
         requestTime = 0L;
+    }
+
+    /**
+     * Ends both directions of a data socket at once: a thread blocked reading sees the end of the
+     * stream, one blocked writing (sendfile too) an error, the client a closed connection. The
+     * socket itself stays open until {@link #closeDataConnection()}, so its descriptor cannot be
+     * reused under a copy still running. A TLS socket (no shutdown) is closed.
+     */
+    static void shutdown(Socket socket) {
+        SocketChannel channel = socket instanceof SSLSocket ? null : socket.getChannel();
+        if (channel == null) {
+            closeQuietly(socket);
+            return;
+        }
+        try {
+            channel.shutdownInput();
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // already closed or reset: nothing left to end
+        }
     }
 
     @Override
@@ -80,7 +111,6 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
         passive = false;
         this.address = address.getAddress();
         this.port = address.getPort();
-        active.initActiveDataConnection(address);
         requestTime = System.currentTimeMillis();
     }
 
@@ -109,12 +139,77 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
 
     @Override
     public DataConnection openConnection() throws Exception {
-        if (!passive) {
-            active.setSecure(secure);
-            active.setZipMode(zip);
-            return active.openConnection();
+        boolean accept;
+        synchronized (this) {
+            accept = passive;
         }
-        return new IODataConnection(acceptFromClient(), session, this);
+        Socket opened = accept ? acceptFromClient() : connectToClient();
+        return new DataSocket(opened, new IODataConnection(opened, session, this));
+    }
+
+    /**
+     * An open data connection: MINA's stream copy (listings, ASCII, MODE Z) and the socket itself,
+     * for {@link DataTransfer}'s own copy and for ABOR.
+     */
+    record DataSocket(Socket socket, DataConnection streams) implements DataConnection {
+
+        /** The socket's channel, when the bytes may go through it unchanged (not TLS). */
+        SocketChannel channel() {
+            return socket instanceof SSLSocket ? null : socket.getChannel();
+        }
+
+        @Override
+        public long transferFromClient(FtpSession session, OutputStream out) throws IOException {
+            return streams.transferFromClient(session, out);
+        }
+
+        @Override
+        public long transferToClient(FtpSession session, InputStream in) throws IOException {
+            return streams.transferToClient(session, in);
+        }
+
+        @Override
+        public void transferToClient(FtpSession session, String str) throws IOException {
+            streams.transferToClient(session, str);
+        }
+    }
+
+    /** PORT/EPRT: connects to the client from the control connection's address (or the configured active one). */
+    private Socket connectToClient() throws Exception {
+        InetSocketAddress target;
+        SocketChannel channel = SocketChannel.open();
+        synchronized (this) {
+            if (address == null) {
+                closeQuietly(channel);
+                throw new DataConnectionException("No active data connection was prepared.");
+            }
+            target = new InetSocketAddress(address, port);
+            connecting = channel;
+        }
+        DataConnectionConfiguration configuration = configuration();
+        try {
+            InetAddress local = configuration.getActiveLocalAddress() != null
+                    ? InetAddress.getByName(configuration.getActiveLocalAddress())
+                    : ((InetSocketAddress) session.getLocalAddress()).getAddress();
+            Socket plain = channel.socket();
+            plain.setReuseAddress(true);
+            plain.bind(new InetSocketAddress(local, configuration.getActiveLocalPort()));
+            plain.connect(target, Math.max(1, configuration.getIdleTime()) * 1000);
+            Socket connected = isSecure() ? handshake(plain) : plain;
+            connected.setSoTimeout(configuration.getIdleTime() * 1000);
+            synchronized (this) {
+                if (connecting != channel) {
+                    throw new SocketException("data connection closed while connecting");
+                }
+                connecting = null;
+                socket = connected;
+            }
+            return connected;
+        } catch (Exception e) {
+            closeQuietly(channel);
+            closeDataConnection();
+            throw e;
+        }
     }
 
     /**
@@ -240,7 +335,6 @@ final class SameClientDataConnectionFactory implements ServerDataConnectionFacto
     @Override
     public synchronized void setServerControlAddress(InetAddress serverControlAddress) {
         this.serverControlAddress = serverControlAddress;
-        active.setServerControlAddress(serverControlAddress);
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.ftpbridge.storage;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -345,8 +343,7 @@ public class StorageService {
                 channel.close();
                 throw e;
             }
-            // large reads from disk; transfer loops then take their small chunks from memory
-            return new BufferedInputStream(Channels.newInputStream(channel), 256 * 1024);
+            return new ReadStream(channel);
         });
     }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * arrived (so an FTP client can resume with REST) or rolls the file back to what it was.
  * Closing without either commits.
  *
- * <p>Every {@link #write(byte[], int, int)} first reserves its bytes in the folder's
- * {@link QuotaLedger} and throws {@link QuotaExceededException} when they do not fit, so callers
+ * <p>Every {@link #write(byte[], int, int)} and {@link #write(ByteBuffer)} first reserves its bytes
+ * in the folder's {@link QuotaLedger} and throws {@link QuotaExceededException} when they do not fit, so callers
  * may write chunks of any size; the quota is exact to the byte. Appends and resumes hold their
  * file (see {@link WriteLocks}) until they end, so a success means every byte is in the file.
  */
@@ -149,6 +149,24 @@ public final class UploadStream extends OutputStream {
             }
             buffer.put(b, off, len);
         }
+        written += len;
+    }
+
+    /**
+     * Writes the buffer's remaining bytes as one chunk: reserved in the ledger first, like
+     * {@link #write(byte[], int, int)}, then written straight from the buffer (a direct one reaches
+     * the disk without a copy in the JVM).
+     */
+    public void write(ByteBuffer bytes) throws IOException {
+        if (finished) {
+            throw new IOException(relativePath + ": upload already ended");
+        }
+        int len = bytes.remaining();
+        reserve(len);
+        if (buffer.position() > 0) {
+            flushBuffer();
+        }
+        writeFully(bytes);
         written += len;
     }
 
