@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11 throughput: 2,000 small FTP uploads from 8 clients into a folder with a webhook rule vs the
 # same uploads without it; every event delivered, delivery rate, p95 upload reply -> webhook arrival.
-# Usage: bench/events.sh [files] [clients]   (as root; builds the jar if missing; H2, fresh data dir)
+# Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] bench/events.sh [files] [clients]
+#        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-2000}
@@ -12,7 +13,7 @@ work=$(mktemp -d /tmp/ftp-bench-events.XXXXXX)
 cleanup() { kill "${app_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 java -Xmx512m -jar "$jar" --server.port=28180 --ftpbridge.ftp.port=22221 --ftpbridge.data-dir="$work/data" \
-     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36200-36299 > "$work/app.log" 2>&1 & app_pid=$!
+     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36200-36299 ${APP_ARGS:-} > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28180/actuator/health >/dev/null && break; sleep 1; done
 A=admin:bench-admin-pw
 rest=http://127.0.0.1:28180

@@ -21,12 +21,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Runs one action of a rule for one event: a signed webhook, a transfer job, or a file move/delete. */
@@ -35,6 +37,7 @@ class ActionRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     record Outcome(boolean success, Integer statusCode, String error) {
         static Outcome failure(Integer statusCode, String error) {
@@ -42,9 +45,6 @@ class ActionRunner {
         }
     }
 
-    private final EventRepository events;
-    private final EventRuleRepository rules;
-    private final DeliveryRepository deliveries;
     private final SecretCipher cipher;
     private final JsonMapper json;
     private final TransferService transfers;
@@ -53,11 +53,7 @@ class ActionRunner {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    ActionRunner(EventRepository events, EventRuleRepository rules, DeliveryRepository deliveries, SecretCipher cipher,
-                 JsonMapper json, TransferService transfers, FolderService folders, StorageService storage) {
-        this.events = events;
-        this.rules = rules;
-        this.deliveries = deliveries;
+    ActionRunner(SecretCipher cipher, JsonMapper json, TransferService transfers, FolderService folders, StorageService storage) {
         this.cipher = cipher;
         this.json = json;
         this.transfers = transfers;
@@ -65,36 +61,38 @@ class ActionRunner {
         this.storage = storage;
     }
 
-    Outcome run(DeliveryRepository.Claimed claimed) {
-        var rule = rules.find(claimed.ruleId()).orElse(null);
-        EventResponse event = events.find(claimed.eventId()).orElse(null);
+    /**
+     * Starts the action a claimed delivery names; {@code rule} and {@code event} were read with the claim
+     * (null: deleted since). Webhooks are sent without holding a thread (the HTTP client's connection pool
+     * and selector); transfer and file actions run on {@code blocking}. A webhook's timeout ends before
+     * the claim's lease does.
+     */
+    CompletableFuture<Outcome> run(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, EventResponse event,
+                                   Executor blocking) {
         if (rule == null || event == null || claimed.actionIndex() >= rule.actions().size()) {
-            return Outcome.failure(null, "the rule or its action no longer exists");
+            return CompletableFuture.completedFuture(Outcome.failure(null, "the rule or its action no longer exists"));
         }
         RuleAction action = rule.actions().get(claimed.actionIndex());
         return switch (action.type()) {
-            case WEBHOOK -> webhook(action, event);
-            case TRANSFER -> transfer(action, event);
-            case FILE -> file(rule.name(), action, event);
+            case WEBHOOK -> webhook(rule.name(), action, event, Duration.between(EventRepository.now(), claimed.leaseUntil()));
+            case TRANSFER -> CompletableFuture.supplyAsync(() -> transfer(action, event), blocking);
+            case FILE -> CompletableFuture.supplyAsync(() -> file(rule.name(), action, event), blocking);
         };
     }
 
-    /** Records success and, in the same transaction, queues the rule's next action. */
-    @Transactional
-    void delivered(DeliveryRepository.Claimed claimed, String owner, Integer statusCode, long ms) {
-        if (deliveries.delivered(claimed.id(), owner, statusCode, ms)) {
-            rules.find(claimed.ruleId()).ifPresent(rule -> {
-                int next = claimed.actionIndex() + 1;
-                if (next < rule.actions().size()) {
-                    deliveries.insert(rule.id(), claimed.eventId(), next, rule.actions().get(next).type(), claimed.maxAttempts());
-                }
-            });
-        }
-    }
-
-    private Outcome webhook(RuleAction action, EventResponse event) {
-        byte[] body = json.writeValueAsBytes(event);
+    private CompletableFuture<Outcome> webhook(String ruleName, RuleAction action, EventResponse event, Duration leaseLeft) {
+        byte[] body = action.bodyTemplate() == null ? json.writeValueAsBytes(event)
+                : WebhookBody.parse(action.bodyTemplate()).render(event, ruleName, json).getBytes(StandardCharsets.UTF_8);
         Duration timeout = action.timeout() == null ? DEFAULT_TIMEOUT : action.timeout();
+        // an attempt still running when the lease ends could run a second time on another instance
+        Duration margin = leaseLeft.dividedBy(5).compareTo(LEASE_MARGIN) < 0 ? leaseLeft.dividedBy(5) : LEASE_MARGIN;
+        Duration untilLeaseEnds = leaseLeft.minus(margin);
+        if (untilLeaseEnds.compareTo(timeout) < 0) {
+            if (untilLeaseEnds.toMillis() < 1) {
+                return CompletableFuture.completedFuture(Outcome.failure(null, "the claim's lease ran out before the attempt started"));
+            }
+            timeout = untilLeaseEnds;
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(action.url())).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("X-Ftpbridge-Event-Id", String.valueOf(event.id()))
@@ -107,20 +105,18 @@ class ActionRunner {
         if (action.secret() != null) {
             request.header("X-Ftpbridge-Signature", "sha256=" + sign(cipher.decrypt(action.secret()), body));
         }
-        try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                return Outcome.failure(null, cause.toString());
+            }
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 log.info("Webhook delivered: event={} type={} url={} status={}", event.id(), event.type(), action.url(), status);
                 return new Outcome(true, status, null);
             }
             return Outcome.failure(status, "HTTP " + status);
-        } catch (IOException e) {
-            return Outcome.failure(null, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.failure(null, "interrupted");
-        }
+        });
     }
 
     static String sign(String secret, byte[] body) {

@@ -2,11 +2,14 @@ package io.ftpbridge.events;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -18,14 +21,24 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class DeliveryRepository {
 
-    /** A claimed delivery: what to run. */
-    record Claimed(long id, long ruleId, long eventId, int actionIndex, int attempt, int maxAttempts) {
+    /** A claimed delivery: what to run, and until when this instance holds it. */
+    record Claimed(long id, long ruleId, long eventId, int actionIndex, int attempt, int maxAttempts, OffsetDateTime leaseUntil) {
+    }
+
+    /**
+     * The result of one attempt: delivered ({@code error} null), or failed and due again after {@code retryIn}
+     * (null: no attempts left). {@code next} is the type of the rule's next action, queued once this one is delivered.
+     */
+    record Attempt(Claimed claimed, boolean delivered, Integer statusCode, String error, long durationMs, Duration retryIn,
+                   RuleAction.Type next) {
     }
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcOperations batch;
 
-    DeliveryRepository(JdbcClient jdbc) {
+    DeliveryRepository(JdbcClient jdbc, NamedParameterJdbcOperations batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     void insert(long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts) {
@@ -38,51 +51,82 @@ class DeliveryRepository {
                 .param("max", maxAttempts).param("now", now).update();
     }
 
+    /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */
     @Transactional
     List<Claimed> claim(String owner, int max, Duration lease) {
         OffsetDateTime now = EventRepository.now();
-        List<Long> ids = jdbc.sql("""
-                SELECT id FROM event_delivery
+        OffsetDateTime until = now.plus(lease);
+        List<Claimed> due = jdbc.sql("""
+                SELECT id, rule_id, event_id, action_index, attempt, max_attempts FROM event_delivery
                 WHERE state = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
                 ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED""")
-                .param("now", now).param("max", max).query(Long.class).list();
-        List<Claimed> claimed = new ArrayList<>();
-        for (Long id : ids) {
-            int updated = jdbc.sql("""
-                    UPDATE event_delivery SET owner = :owner, lease_until = :lease
-                    WHERE id = :id AND state = 'PENDING' AND (lease_until IS NULL OR lease_until < :now)""")
-                    .param("owner", owner).param("lease", now.plus(lease)).param("now", now).param("id", id).update();
-            if (updated == 1) {
-                jdbc.sql("SELECT id, rule_id, event_id, action_index, attempt, max_attempts FROM event_delivery WHERE id = :id")
-                        .param("id", id)
-                        .query((rs, n) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5),
-                                rs.getInt(6)))
-                        .optional().ifPresent(claimed::add);
-            }
+                .param("now", now).param("max", max)
+                .query((rs, n) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getInt(5), rs.getInt(6),
+                        until))
+                .list();
+        if (!due.isEmpty()) {
+            // the rows are locked by this transaction: no other instance can claim them between the select and here
+            jdbc.sql("UPDATE event_delivery SET owner = :owner, lease_until = :lease WHERE id IN (:ids)")
+                    .param("owner", owner).param("lease", until).param("ids", due.stream().map(Claimed::id).toList()).update();
         }
-        return claimed;
+        return due;
     }
 
-    boolean delivered(long id, String owner, Integer statusCode, long durationMs) {
-        return jdbc.sql("""
+    /**
+     * Records attempts of deliveries this instance holds, in one transaction, and queues the next action of
+     * each delivered one (if its rule still exists). An attempt whose claim was lost is not recorded.
+     *
+     * @return how many next actions were queued
+     */
+    @Transactional
+    int record(String owner, List<Attempt> attempts) {
+        OffsetDateTime now = EventRepository.now();
+        List<Attempt> delivered = attempts.stream().filter(Attempt::delivered).toList();
+        List<Attempt> failed = attempts.stream().filter(a -> !a.delivered()).toList();
+        int[] done = batch.batchUpdate("""
                 UPDATE event_delivery SET state = 'DELIVERED', attempt = attempt + 1, status_code = :status, error = NULL,
                        duration_ms = :duration, owner = NULL, lease_until = NULL, updated_at = :now
-                WHERE id = :id AND owner = :owner AND state = 'PENDING'""")
-                .param("status", statusCode).param("duration", durationMs).param("now", EventRepository.now())
-                .param("id", id).param("owner", owner).update() == 1;
-    }
-
-    /** Records a failed attempt: again after {@code retryIn}, or FAILED when {@code retryIn} is null. */
-    boolean failed(long id, String owner, Integer statusCode, String error, long durationMs, Duration retryIn) {
-        OffsetDateTime now = EventRepository.now();
-        return jdbc.sql("""
+                WHERE id = :id AND owner = :owner AND state = 'PENDING'""",
+                delivered.stream().map(a -> params(a, owner, now)).toArray(MapSqlParameterSource[]::new));
+        List<MapSqlParameterSource> next = new ArrayList<>();
+        for (int i = 0; i < delivered.size(); i++) {
+            Attempt a = delivered.get(i);
+            if (done[i] != 0 && a.next() != null) {
+                next.add(new MapSqlParameterSource().addValue("rule", a.claimed().ruleId()).addValue("event", a.claimed().eventId())
+                        .addValue("index", a.claimed().actionIndex() + 1).addValue("type", a.next().name())
+                        .addValue("max", a.claimed().maxAttempts()).addValue("now", now));
+            }
+        }
+        batch.batchUpdate("""
+                INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
+                                            next_attempt_at, created_at, updated_at)
+                SELECT id, CAST(:event AS BIGINT), CAST(:index AS INTEGER), CAST(:type AS VARCHAR(16)), 0, CAST(:max AS INTEGER), 'PENDING',
+                       CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                FROM event_rule WHERE id = :rule""",
+                next.toArray(MapSqlParameterSource[]::new));
+        batch.batchUpdate("""
                 UPDATE event_delivery SET state = :state, attempt = attempt + 1, status_code = :status, error = :error,
                        duration_ms = :duration, owner = NULL, lease_until = NULL, updated_at = :now, next_attempt_at = :next
-                WHERE id = :id AND owner = :owner AND state = 'PENDING'""")
-                .param("state", retryIn == null ? "FAILED" : "PENDING").param("status", statusCode)
-                .param("error", error == null || error.length() <= 4000 ? error : error.substring(0, 4000))
-                .param("duration", durationMs).param("now", now).param("next", retryIn == null ? now : now.plus(retryIn))
-                .param("id", id).param("owner", owner).update() == 1;
+                WHERE id = :id AND owner = :owner AND state = 'PENDING'""",
+                failed.stream().map(a -> params(a, owner, now)
+                        .addValue("state", a.retryIn() == null ? "FAILED" : "PENDING")
+                        .addValue("error", a.error() == null || a.error().length() <= 4000 ? a.error() : a.error().substring(0, 4000))
+                        .addValue("next", a.retryIn() == null ? now : now.plus(a.retryIn())))
+                        .toArray(MapSqlParameterSource[]::new));
+        return next.size();
+    }
+
+    private static MapSqlParameterSource params(Attempt a, String owner, OffsetDateTime now) {
+        return new MapSqlParameterSource().addValue("id", a.claimed().id()).addValue("owner", owner)
+                .addValue("status", a.statusCode(), Types.INTEGER).addValue("duration", a.durationMs()).addValue("now", now);
+    }
+
+    /** Gives deliveries this instance holds but has not started back to every instance (a clean shutdown). */
+    void release(String owner, List<Long> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("UPDATE event_delivery SET owner = NULL, lease_until = NULL WHERE owner = :owner AND state = 'PENDING' AND id IN (:ids)")
+                    .param("owner", owner).param("ids", ids).update();
+        }
     }
 
     /** A FAILED delivery gets as many attempts again, the first one now. */

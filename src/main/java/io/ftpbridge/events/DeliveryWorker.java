@@ -3,116 +3,201 @@ package io.ftpbridge.events;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Runs due deliveries of the outbox on this instance: claims them (any instance may), runs the action,
- * records the attempt, and on failure schedules the next one with exponential backoff until the
- * delivery's attempts are used up (FAILED).
+ * Runs due deliveries of the outbox on this instance. One dispatcher thread does the database work in
+ * batches: it records the attempts that finished since its last round (one transaction), then claims
+ * as many due deliveries as {@code concurrency} leaves room for (one transaction) and starts them: webhooks
+ * asynchronously over one pooled HTTP client, transfer and file actions on a few threads. It goes round when an event with deliveries commits, when a runner finishes,
+ * and every {@code poll-interval} (retries after backoff, deliveries written by other instances).
+ * A failed attempt is retried with exponential backoff until the delivery's attempts are used up (FAILED).
  */
 @Component
 class DeliveryWorker {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    /** Threads for transfer and file actions; webhooks need none while they wait for their receiver. */
+    private static final int BLOCKING_RUNNERS = 8;
+    /**
+     * Rounds start at most this often while events keep coming: the events of a burst wait a few
+     * milliseconds and are claimed (and their results recorded) together, instead of a claim and a
+     * result transaction each. A lone event is claimed at once.
+     */
+    private static final long ROUND_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final DeliveryRepository deliveries;
+    private final EventRepository events;
+    private final EventRuleRepository rules;
     private final ActionRunner actions;
     private final EventsProperties properties;
     private final String owner;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "event-deliveries"));
     private final ExecutorService runners;
-    private final Semaphore free;
-    private final AtomicBoolean wakeUpQueued = new AtomicBoolean();
+    private final Thread dispatcher;
+    /** Permits ask the dispatcher for a round; many wake-ups before it runs are one round. */
+    private final Semaphore wake = new Semaphore(0);
+    private final Queue<DeliveryRepository.Attempt> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean stopping;
 
-    DeliveryWorker(DeliveryRepository deliveries, ActionRunner actions, EventsProperties properties) {
+    DeliveryWorker(DeliveryRepository deliveries, EventRepository events, EventRuleRepository rules, ActionRunner actions,
+                   EventsProperties properties) {
         this.deliveries = deliveries;
+        this.events = events;
+        this.rules = rules;
         this.actions = actions;
         this.properties = properties;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.runners = Executors.newFixedThreadPool(properties.concurrency(), r -> daemon(r, "event-delivery"));
-        this.free = new Semaphore(properties.concurrency());
+        this.runners = Executors.newFixedThreadPool(Math.min(properties.concurrency(), BLOCKING_RUNNERS), r -> daemon(r, "event-action"));
+        this.dispatcher = daemon(this::dispatch, "event-deliveries");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        poller.scheduleWithFixedDelay(this::poll, 0, properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        dispatcher.start();
         log.info("Event delivery started: instance={} concurrency={}", owner, properties.concurrency());
     }
 
-    /** Polls at once when the current transaction commits (an event with deliveries was recorded). */
+    /** Claims at once when the transaction that wrote deliveries commits. */
     @TransactionalEventListener(fallbackExecution = true)
     void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
         wakeUp();
     }
 
-    /** Polls soon; wake-ups while a poll is already queued are one poll (a burst of events is one claim). */
     void wakeUp() {
-        if (!poller.isShutdown() && wakeUpQueued.compareAndSet(false, true)) {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private void dispatch() {
+        boolean more = false;
+        long lastRound = System.nanoTime() - ROUND_SPACING_NANOS;
+        while (!stopping) {
             try {
-                poller.execute(this::poll);
-            } catch (RejectedExecutionException e) {
-                wakeUpQueued.set(false);
+                if (!more) {
+                    wake.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                }
+                long sinceLast = System.nanoTime() - lastRound;
+                if (sinceLast < ROUND_SPACING_NANOS) {
+                    TimeUnit.NANOSECONDS.sleep(ROUND_SPACING_NANOS - sinceLast);
+                }
+                lastRound = System.nanoTime();
+                wake.drainPermits();
+                if (stopping) {
+                    break;
+                }
+                boolean queuedNext = recordFinished() > 0;
+                more = claimAndRun() || queuedNext;
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException e) {
+                log.warn("Outbox round failed: instance={} error={}", owner, e.toString());
+                more = false;
             }
         }
     }
 
-    private void poll() {
-        wakeUpQueued.set(false);
+    /** Records the finished attempts in one transaction; returns how many next actions that queued. */
+    private int recordFinished() {
+        List<DeliveryRepository.Attempt> batch = new ArrayList<>();
+        for (DeliveryRepository.Attempt a; (a = finished.poll()) != null; ) {
+            batch.add(a);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
         try {
-            int slots = free.availablePermits();
-            if (slots == 0) {
-                return;
-            }
-            for (DeliveryRepository.Claimed claimed : deliveries.claim(owner, slots, properties.lease())) {
-                free.acquireUninterruptibly();
-                runners.execute(() -> {
-                    try {
-                        run(claimed);
-                    } finally {
-                        free.release();
-                        wakeUp(); // a slot is free: take the next due delivery now, not at the next tick
+            return deliveries.record(owner, batch);
+        } catch (RuntimeException e) {
+            // one result the database refuses must not lose the others
+            int queued = 0;
+            for (DeliveryRepository.Attempt a : batch) {
+                try {
+                    queued += deliveries.record(owner, List.of(a));
+                } catch (RuntimeException single) {
+                    if (a.claimed().leaseUntil().isAfter(EventRepository.now())) {
+                        finished.add(a); // the database may be back next round; the lease still protects the delivery
+                    } else {
+                        log.warn("Delivery result not saved: id={} error={}", a.claimed().id(), single.toString());
                     }
-                });
+                }
             }
-        } catch (RuntimeException e) {
-            log.warn("Outbox poll failed: instance={} error={}", owner, e.toString());
+            return queued;
         }
     }
 
-    private void run(DeliveryRepository.Claimed claimed) {
-        long started = System.nanoTime();
-        ActionRunner.Outcome outcome;
-        try {
-            outcome = actions.run(claimed);
-        } catch (RuntimeException e) {
-            outcome = ActionRunner.Outcome.failure(null, e.toString());
+    /** Claims due deliveries for the free runners; true when it took as many as it asked for (there may be more). */
+    private boolean claimAndRun() {
+        int free = properties.concurrency() - running.get();
+        if (free <= 0) {
+            return false;
         }
-        long ms = (System.nanoTime() - started) / 1_000_000;
+        List<DeliveryRepository.Claimed> claimed = deliveries.claim(owner, free, properties.lease());
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        Map<Long, EventResponse> byEvent = events.findAll(claimed.stream().map(DeliveryRepository.Claimed::eventId).distinct().toList());
+        Map<Long, EventRuleRepository.StoredRule> byRule = rules.findAll(
+                claimed.stream().map(DeliveryRepository.Claimed::ruleId).distinct().toList());
+        List<Long> notStarted = new ArrayList<>();
+        for (DeliveryRepository.Claimed c : claimed) {
+            if (stopping) {
+                notStarted.add(c.id());
+                continue;
+            }
+            running.incrementAndGet();
+            attempt(c, byRule.get(c.ruleId()), byEvent.get(c.eventId()));
+        }
+        deliveries.release(owner, notStarted);
+        return claimed.size() == free;
+    }
+
+    private void attempt(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, EventResponse event) {
+        long started = System.nanoTime();
+        CompletableFuture<ActionRunner.Outcome> outcome;
+        try {
+            outcome = actions.run(claimed, rule, event, runners);
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        outcome.whenComplete((result, error) -> finish(claimed, rule,
+                error != null ? ActionRunner.Outcome.failure(null, error.toString()) : result, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private void finish(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, ActionRunner.Outcome outcome, long ms) {
         try {
             if (outcome.success()) {
-                actions.delivered(claimed, owner, outcome.statusCode(), ms);
+                int next = claimed.actionIndex() + 1;
+                RuleAction.Type nextType = next < rule.actions().size() ? rule.actions().get(next).type() : null;
+                finished.add(new DeliveryRepository.Attempt(claimed, true, outcome.statusCode(), null, ms, null, nextType));
             } else {
                 int attempt = claimed.attempt() + 1;
                 Duration retryIn = attempt >= claimed.maxAttempts() ? null : backoff(attempt);
-                deliveries.failed(claimed.id(), owner, outcome.statusCode(), outcome.error(), ms, retryIn);
+                finished.add(new DeliveryRepository.Attempt(claimed, false, outcome.statusCode(), outcome.error(), ms, retryIn, null));
                 log.info("Delivery failed: id={} rule={} event={} attempt={} status={} error={} retryIn={}", claimed.id(),
                         claimed.ruleId(), claimed.eventId(), attempt, outcome.statusCode(), outcome.error(), retryIn);
             }
-        } catch (RuntimeException e) {
-            log.warn("Delivery result not saved: id={} error={}", claimed.id(), e.toString());
+        } finally {
+            running.decrementAndGet();
+            wakeUp(); // record the result and give the free slot the next due delivery now
         }
     }
 
@@ -122,11 +207,22 @@ class DeliveryWorker {
         return wait.compareTo(properties.backoffMax()) > 0 ? properties.backoffMax() : wait;
     }
 
+    /** Lets running attempts end (briefly) and records them; deliveries still running are taken over after their lease. */
     @PreDestroy
     void stop() throws InterruptedException {
-        poller.shutdownNow();
+        stopping = true;
+        wake.release();
+        dispatcher.join(5000);
         runners.shutdown();
-        runners.awaitTermination(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        try {
+            recordFinished();
+        } catch (RuntimeException e) {
+            log.warn("Delivery results not saved at shutdown: instance={} error={}", owner, e.toString());
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

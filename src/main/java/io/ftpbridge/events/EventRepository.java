@@ -5,8 +5,11 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -49,6 +52,15 @@ class EventRepository {
     Optional<EventResponse> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM automation_event WHERE id = :id").param("id", id)
                 .query(EventRepository::event).optional();
+    }
+
+    /** The events of a batch of deliveries, by id. */
+    Map<Long, EventResponse> findAll(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM automation_event WHERE id IN (:ids)").param("ids", ids)
+                .query(EventRepository::event).list().stream().collect(Collectors.toMap(EventResponse::id, e -> e));
     }
 
     List<EventResponse> list(EventType type, String folder, OffsetDateTime from, int page, int size) {

@@ -4,8 +4,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -62,6 +65,15 @@ class EventRuleRepository {
 
     Optional<StoredRule> find(long id) {
         return jdbc.sql("SELECT * FROM event_rule WHERE id = :id").param("id", id).query(this::rule).optional();
+    }
+
+    /** The rules of a batch of deliveries, by id (a deleted rule is missing). */
+    Map<Long, StoredRule> findAll(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc.sql("SELECT * FROM event_rule WHERE id IN (:ids)").param("ids", ids).query(this::rule).list().stream()
+                .collect(Collectors.toMap(StoredRule::id, r -> r));
     }
 
     boolean nameTaken(String name, long exceptId) {

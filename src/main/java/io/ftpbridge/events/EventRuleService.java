@@ -14,12 +14,14 @@ import java.nio.file.FileSystems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Event rules: validation, CRUD with write-only encrypted webhook secrets, their delivery logs and retries. */
 @Service
@@ -28,6 +30,7 @@ public class EventRuleService {
     private static final Logger log = LoggerFactory.getLogger(EventRuleService.class);
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+    private static final int MAX_BODY_TEMPLATE = 8192;
 
     private final EventRuleRepository rules;
     private final DeliveryRepository deliveries;
@@ -36,9 +39,10 @@ public class EventRuleService {
     private final SecretCipher cipher;
     private final EventsProperties properties;
     private final DeliveryWorker worker;
+    private final JsonMapper json;
 
     EventRuleService(EventRuleRepository rules, DeliveryRepository deliveries, FolderService folders, RemoteService remotes,
-                     SecretCipher cipher, EventsProperties properties, DeliveryWorker worker) {
+                     SecretCipher cipher, EventsProperties properties, DeliveryWorker worker, JsonMapper json) {
         this.rules = rules;
         this.deliveries = deliveries;
         this.folders = folders;
@@ -46,6 +50,7 @@ public class EventRuleService {
         this.cipher = cipher;
         this.properties = properties;
         this.worker = worker;
+        this.json = json;
     }
 
     @Transactional
@@ -159,6 +164,7 @@ public class EventRuleService {
                             || h.equalsIgnoreCase("Content-Length") || h.equalsIgnoreCase("Host"))) {
                         errors.add(new FieldError(at + "headers", "header names are tokens of letters, digits and '-' (not Host or Content-Length)"));
                     }
+                    bodyTemplateError(a.bodyTemplate()).ifPresent(message -> errors.add(new FieldError(at + "bodyTemplate", message)));
                 }
                 case TRANSFER -> {
                     if (a.remote() == null || !remotes.exists(a.remote())) {
@@ -182,6 +188,21 @@ public class EventRuleService {
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
+        }
+    }
+
+    private Optional<String> bodyTemplateError(String template) {
+        if (template == null) {
+            return Optional.empty();
+        }
+        if (template.length() > MAX_BODY_TEMPLATE) {
+            return Optional.of("at most %d characters".formatted(MAX_BODY_TEMPLATE));
+        }
+        try {
+            WebhookBody.validate(template, json);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
         }
     }
 

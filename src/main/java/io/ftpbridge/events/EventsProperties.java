@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Delivery of event-rule actions (webhooks, transfers, file moves) from the outbox.
  *
- * @param concurrency    deliveries running at once on this instance
+ * @param concurrency    deliveries in flight at once on this instance (webhooks wait for their receivers without a
+ *                       thread; transfer and file actions run on at most 8 threads)
  * @param pollInterval   how often the outbox is checked for due deliveries
  * @param lease          how long a claimed delivery is held; one whose instance died is claimed again after it
  * @param maxAttempts    attempts of one delivery before it is FAILED (a retry over REST grants as many again)
@@ -21,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("ftpbridge.events")
 public record EventsProperties(
-        @DefaultValue("8") @Min(1) @Max(256) int concurrency,
+        @DefaultValue("64") @Min(1) @Max(1024) int concurrency,
         @DefaultValue("200ms") @NotNull Duration pollInterval,
         @DefaultValue("2m") @NotNull Duration lease,
         @DefaultValue("10") @Min(1) int maxAttempts,

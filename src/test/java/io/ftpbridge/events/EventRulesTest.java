@@ -155,6 +155,51 @@ class EventRulesTest {
     }
 
     @Test
+    void aBodyTemplateIsRenderedWithJsonEscapingAndSigned() throws Exception {
+        long rule = createRule("""
+                {"name":"templated-hook","events":["FILE_UPLOADED"],"filter":{"folder":"watched","pathGlob":"/templated*"},
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1:%d/hook","secret":"%s",
+                   "bodyTemplate":"{\\"text\\": \\"{{event.actor}} uploaded {{event.path}} ({{event.size}} bytes)\\", \\"path\\": {{event.path}}, \\"size\\": {{event.size}}, \\"job\\": {{event.jobId}}, \\"rule\\": \\"{{rule.name}}\\", \\"event\\": {{event}}}"}]}"""
+                .formatted(receiverPort, SECRET));
+        JsonNode shown = api.get("/api/v1/event-rules/" + rule).json().get("actions").get(0);
+        assertThat(shown.get("bodyTemplate").asString()).startsWith("{\"text\": \"{{event.actor}} uploaded");
+        String path = "/templated \"quoted\" name.txt";
+        Api.Response put = api.putBytes("/api/v1/folders/watched/files/templated%20%22quoted%22%20name.txt", "12345".getBytes(StandardCharsets.UTF_8));
+        assertThat(put.status()).as(put.text()).isIn(200, 201, 204);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(r -> r.json().get("rule") != null));
+        Received hook = received.stream().filter(r -> r.json().get("rule") != null).findFirst().orElseThrow();
+        JsonNode body = hook.json();
+        assertThat(body.get("text").asString()).isEqualTo(Api.ADMIN + " uploaded " + path + " (5 bytes)");
+        assertThat(body.get("path").asString()).isEqualTo(path);
+        assertThat(body.get("size").isNumber()).isTrue();
+        assertThat(body.get("size").asLong()).isEqualTo(5);
+        assertThat(body.get("job").isNull()).isTrue();
+        assertThat(body.get("rule").asString()).isEqualTo("templated-hook");
+        assertThat(body.get("event").get("id").asString()).isEqualTo(hook.eventId());
+        assertThat(body.get("event").get("type").asString()).isEqualTo("FILE_UPLOADED");
+        assertThat(hook.signature()).isEqualTo(hmac(hook.body()));
+        api.delete("/api/v1/event-rules/" + rule);
+    }
+
+    @Test
+    void aBodyTemplateWithAnUnknownPlaceholderOrThatIsNotJsonIsRefusedWithTheField() {
+        Api.Response unknown = api.post("/api/v1/event-rules", """
+                {"name":"bad-template","events":["FILE_UPLOADED"],
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1/x","bodyTemplate":"{\\"p\\": {{event.pathh}}}"}]}""");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.text()).contains("actions[0].bodyTemplate").contains("event.pathh");
+
+        Api.Response notJson = api.post("/api/v1/event-rules", """
+                {"name":"bad-template","events":["FILE_UPLOADED"],
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1/x"},
+                            {"type":"WEBHOOK","url":"http://127.0.0.1/y","bodyTemplate":"{\\"p\\": {{event.path}}"}]}""");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.text()).contains("actions[1].bodyTemplate");
+        assertThat(api.get("/api/v1/event-rules").json().get("items")).noneMatch(r -> r.get("name").asString().equals("bad-template"));
+    }
+
+    @Test
     void aReceiverThatIsDownGetsTheEventOnceItIsBack(@TempDir Path tmp) throws Exception {
         long rule = createRule("""
                 {"name":"retry-hook","events":["DIR_CREATED"],"filter":{"folder":"watched"},

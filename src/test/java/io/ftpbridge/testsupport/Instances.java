@@ -16,12 +16,17 @@ public final class Instances {
 
     /** Starts an instance on random HTTP and FTP ports; {@code extra} are more {@code --name=value} arguments. */
     public static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir, String... extra) {
+        return new SpringApplicationBuilder(FtpBridgeApplication.class).run(arguments(db, dataDir, 0, extra).toArray(String[]::new));
+    }
+
+    /** The command-line arguments of an instance on {@code db} with HTTP on {@code httpPort} (0: any free one). */
+    static List<String> arguments(PostgresSupport.Database db, Path dataDir, int httpPort, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password(),
                 "--ftpbridge.data-dir=" + dataDir,
-                "--server.port=0",
+                "--server.port=" + httpPort,
                 "--ftpbridge.ftp.port=0",
                 "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
                 "--logging.level.org.springframework=WARN",
@@ -35,7 +40,7 @@ public final class Instances {
             args.add("--ftpbridge.ftp.login-failures.max-attempts-per-account=1000");
         }
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(FtpBridgeApplication.class).run(args.toArray(String[]::new));
+        return args;
     }
 
     public static Api api(ConfigurableApplicationContext context) {
