@@ -152,6 +152,24 @@ public final class UploadStream extends OutputStream {
         written += len;
     }
 
+    /**
+     * Writes all of {@code src} straight to the file (a transfer's large chunk, typically in a
+     * direct buffer filled from a socket, so no copy is made), reserving its bytes first as
+     * {@link #write(byte[], int, int)} does.
+     */
+    public void write(ByteBuffer src) throws IOException {
+        if (finished) {
+            throw new IOException(relativePath + ": upload already ended");
+        }
+        int len = src.remaining();
+        reserve(len);
+        if (buffer.position() > 0) {
+            flushBuffer();
+        }
+        writeFully(src);
+        written += len;
+    }
+
     private void flushBuffer() throws IOException {
         buffer.flip();
         writeFully(buffer);
