@@ -4,14 +4,17 @@
 #   FTP download / upload       ftpbridge vs vsftpd, both driven by curl (EPSV, binary, to /dev/null)
 #   REST download / upload      GET/PUT /api/v1/folders/bench/files/... vs our own FTP download / upload
 #   download / upload job       a transfer job against vsftpd vs curl against vsftpd, both to/from the same disk
-# Usage: bench/all.sh [--ftp-only] [size-MiB] [runs]   (as root; builds the jar if missing). Goals in bench/README.md.
+# Usage: bench/all.sh [--ftp-only] [size-MiB] [runs] [jobs]   (as root; builds the jar if missing). Goals in bench/README.md.
 #   --ftp-only: only the FTP download and upload rows (ftpbridge vs vsftpd), for short runs
+#   jobs: only the two transfer jobs and their curl references (curl to a file, curl upload to vsftpd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ftp_only=false
 if [ "${1:-}" = --ftp-only ]; then ftp_only=true; shift; fi
 size_mib=${1:-256}
 runs=${2:-5}
+only=${3:-all}
+case $only in all|jobs) ;; *) echo "usage: bench/all.sh [--ftp-only] [size-MiB] [runs] [jobs]" >&2; exit 2 ;; esac
 . bench/lib.sh
 
 if $ftp_only; then
@@ -38,35 +41,45 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 api -o /dev/null $rest/api/v1/remotes -d "{\"name\":\"bench-vsftpd\",\"host\":\"127.0.0.1\",\"port\":22021,
   \"username\":\"$user\",\"password\":\"$password\",\"dataMode\":\"EPSV\"}"
 
-# runs a job and prints its bytes per second from startedAt to finishedAt (connect, login, copy, rename)
+# runs a job and prints its bytes per second from startedAt to finishedAt (connect, login, copy, rename).
+# It waits on the job's event stream (which ends with the job) instead of polling: a curl and a python3
+# every 50 ms took more than half of one of the machine's two cores from the job it was timing.
 job() {
   local id state body
   id=$(api $rest/api/v1/transfers -d "$1" | json 'd["id"]')
+  curl -sS -N -u "$A" -o /dev/null $rest/api/v1/transfers/$id/events || true
   while :; do
     body=$(api $rest/api/v1/transfers/$id)
     state=$(echo "$body" | json 'd["state"]')
     case $state in SUCCEEDED) break ;; FAILED|CANCELLED) echo "job $id $state: $body" >&2; exit 1 ;; esac
-    sleep 0.05
+    sleep 0.2
   done
   echo "$body" | json 'd["progress"]["bytesDone"] / (__import__("datetime").datetime.fromisoformat(d["finishedAt"].replace("Z","+00:00")) - __import__("datetime").datetime.fromisoformat(d["startedAt"].replace("Z","+00:00"))).total_seconds()'
 }
 
 for f in ftp-down vs-down ftp-up vs-up rest-down rest-up curl-file-down job-down job-up; do : > "$work/$f"; done
 # warm-up: the JIT, the remote client pool, the page cache
-speed $ours/payload.bin >/dev/null; speed $vs/payload.bin >/dev/null; upspeed $ours/upload.bin >/dev/null
-curl -sS -u "$A" -o /dev/null $rest/api/v1/folders/bench/files/payload.bin
-curl -sS -u "$A" -o /dev/null -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin
+speed $vs/payload.bin >/dev/null
+if [ "$only" = all ]; then
+  speed $ours/payload.bin >/dev/null; upspeed $ours/upload.bin >/dev/null
+  curl -sS -u "$A" -o /dev/null $rest/api/v1/folders/bench/files/payload.bin
+  curl -sS -u "$A" -o /dev/null -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin
+fi
 job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-0.bin\",\"verify\":false}" >/dev/null
 api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-0.bin
 job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-0.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >/dev/null
 rm -f "$work/vsftpd-root/job-up-0.bin"
 for run in $(seq 1 "$runs"); do
-  speed $ours/payload.bin >> "$work/ftp-down"
-  speed $vs/payload.bin >> "$work/vs-down"
-  upspeed $ours/upload.bin >> "$work/ftp-up"
+  if [ "$only" = all ]; then
+    speed $ours/payload.bin >> "$work/ftp-down"
+    speed $vs/payload.bin >> "$work/vs-down"
+    upspeed $ours/upload.bin >> "$work/ftp-up"
+  fi
   upspeed $vs/upload.bin >> "$work/vs-up"
-  curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin >> "$work/rest-down"
-  curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin >> "$work/rest-up"
+  if [ "$only" = all ]; then
+    curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin >> "$work/rest-down"
+    curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin >> "$work/rest-up"
+  fi
   # curl writing to a file on the same disk as the folder storage, as the job does
   speed -o "$work/curl-file.bin" $vs/payload.bin >> "$work/curl-file-down"; rm -f "$work/curl-file.bin"
   job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}" >> "$work/job-down"
@@ -74,16 +87,21 @@ for run in $(seq 1 "$runs"); do
   job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >> "$work/job-up"
   rm -f "$work/vsftpd-root/job-up-$run.bin"
 done
-m() { median < "$work/$1"; }
+m() { if [ -s "$work/$1" ]; then median < "$work/$1"; else echo 0; fi; }
 awk -v fd="$(m ftp-down)" -v vd="$(m vs-down)" -v fu="$(m ftp-up)" -v vu="$(m vs-up)" \
     -v rd="$(m rest-down)" -v ru="$(m rest-up)" -v cd="$(m curl-file-down)" -v jd="$(m job-down)" -v ju="$(m job-up)" \
-    -v size="$size_mib" -v runs="$runs" 'BEGIN {
+    -v size="$size_mib" -v runs="$runs" -v only="$only" 'BEGIN {
   M = 1048576
   printf "file %d MiB, %d runs each, medians in MiB/s; goal in brackets\n", size, runs
+  if (only == "all") {
   printf "FTP download   ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 1.00]\n", fd/M, vd/M, fd/vd
   printf "FTP upload     ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 0.90]\n", fu/M, vu/M, fu/vu
   printf "REST download  REST      %7.1f  our FTP %7.1f         ratio %.2f  [>= 0.90]\n", rd/M, fd/M, rd/fd
   printf "REST upload    REST      %7.1f  our FTP %7.1f         ratio %.2f  [>= 0.90]\n", ru/M, fu/M, ru/fu
+  }
   printf "download job   job       %7.1f  curl (to file) %7.1f  ratio %.2f  [>= 0.95]\n", jd/M, cd/M, jd/cd
   printf "upload job     job       %7.1f  curl %7.1f            ratio %.2f  [>= 0.95]\n", ju/M, vu/M, ju/vu
 }'
+if [ "$only" = jobs ]; then  # every run, to see the spread
+  for f in curl-file-down job-down vs-up job-up; do printf '%-15s' "$f"; awk '{printf " %7.1f", $1/1048576} END {print ""}' "$work/$f"; done
+fi

@@ -2,8 +2,15 @@ package io.ftpbridge.remotes;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import javax.net.ServerSocketFactory;
+import javax.net.SocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -70,6 +77,12 @@ public class RemoteConnector {
         client.setControlEncoding("UTF-8");
         try {
             client.connect(remote.host(), remote.port());
+            if (!(client instanceof FTPSClient)) {
+                // data sockets (made after the control connection) with channels, so that a
+                // DataConnection moves bytes without copying them through the heap
+                client.setSocketFactory(ChannelSocketFactory.INSTANCE);
+                client.setServerSocketFactory(ChannelServerSocketFactory.INSTANCE);
+            }
             client.setSoTimeout((int) remote.readTimeout().toMillis());
             if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
                 throw new RemoteException(remote.name(), "refused the connection: " + client.getReplyString().trim());
@@ -162,8 +175,18 @@ public class RemoteConnector {
         void useEprt(boolean eprt);
     }
 
-    static final class EprtCapableClient extends FTPClient implements ModeAware {
+    /** Opens a transfer's data connection (REST, EPSV/PASV or PORT/EPRT, the command) and hands out its socket. */
+    interface DataSockets {
+        Socket openDataConnection(String command, String arg) throws IOException;
+    }
+
+    static final class EprtCapableClient extends FTPClient implements ModeAware, DataSockets {
         private boolean eprt;
+
+        @Override
+        public Socket openDataConnection(String command, String arg) throws IOException {
+            return _openDataConnection_(command, arg);
+        }
 
         @Override
         public void useEprt(boolean eprt) {
@@ -176,8 +199,13 @@ public class RemoteConnector {
         }
     }
 
-    static final class EprtCapableTlsClient extends FTPSClient implements ModeAware {
+    static final class EprtCapableTlsClient extends FTPSClient implements ModeAware, DataSockets {
         private boolean eprt;
+
+        @Override
+        public Socket openDataConnection(String command, String arg) throws IOException {
+            return _openDataConnection_(command, arg);
+        }
 
         EprtCapableTlsClient(boolean implicit) {
             super("TLS", implicit);
@@ -191,6 +219,86 @@ public class RemoteConnector {
         @Override
         public int port(InetAddress host, int port) throws IOException {
             return eprt ? eprt(host, port) : super.port(host, port);
+        }
+    }
+
+    /** Plain sockets backed by a {@link SocketChannel} (their streams work as a plain socket's do). */
+    static final class ChannelSocketFactory extends SocketFactory {
+        static final ChannelSocketFactory INSTANCE = new ChannelSocketFactory();
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return SocketChannel.open().socket();
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return connected(new InetSocketAddress(host, port), null);
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port, InetAddress localHost, int localPort) throws IOException {
+            return connected(new InetSocketAddress(host, port), new InetSocketAddress(localHost, localPort));
+        }
+
+        private static Socket connected(InetSocketAddress remote, InetSocketAddress local) throws IOException {
+            Socket socket = SocketChannel.open().socket();
+            try {
+                if (local != null) {
+                    socket.bind(local);
+                }
+                socket.connect(remote);
+                return socket;
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Listening sockets for PORT/EPRT whose accepted sockets are backed by a {@link SocketChannel}. */
+    static final class ChannelServerSocketFactory extends ServerSocketFactory {
+        static final ChannelServerSocketFactory INSTANCE = new ChannelServerSocketFactory();
+
+        @Override
+        public ServerSocket createServerSocket() throws IOException {
+            return ServerSocketChannel.open().socket();
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            return bound(new InetSocketAddress(port), 50);
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+            return bound(new InetSocketAddress(port), backlog);
+        }
+
+        @Override
+        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
+            return bound(address == null ? new InetSocketAddress(port) : new InetSocketAddress(address, port), backlog);
+        }
+
+        private static ServerSocket bound(InetSocketAddress address, int backlog) throws IOException {
+            ServerSocket server = ServerSocketChannel.open().socket();
+            try {
+                server.bind(address, backlog);
+                return server;
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
         }
     }
 }

@@ -3,14 +3,19 @@ package io.ftpbridge.remotes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPCmd;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPReply;
+import org.apache.commons.net.io.SocketInputStream;
+import org.apache.commons.net.io.SocketOutputStream;
 
 /**
  * One logged-in connection to a remote server and the file operations on it, each with its reply
@@ -170,6 +175,45 @@ public final class RemoteSession implements AutoCloseable {
             throw refused("APPE " + path);
         }
         return out;
+    }
+
+    /**
+     * Starts RETR (after REST when {@code offset > 0}) for a transfer in large chunks; the end is
+     * confirmed by {@link #complete} after closing the connection.
+     */
+    public DataConnection retrieveData(String path, long offset) throws IOException, Refused {
+        if (transferType != TransferType.BINARY) {
+            return DataConnection.ofStream(retrieve(path, offset)); // ASCII: the client converts line ends
+        }
+        Socket socket = openData(FTPCmd.RETR, path, offset);
+        DataConnection data = DataConnection.ofChannel(socket, dataTimeoutMillis());
+        return data != null ? data : DataConnection.ofStream(new SocketInputStream(socket, socket.getInputStream()));
+    }
+
+    /** As {@link #retrieveData}, for STOR (after REST when {@code offset > 0}), or APPE when {@code append}. */
+    public DataConnection storeData(String path, long offset, boolean append) throws IOException, Refused {
+        if (transferType != TransferType.BINARY) {
+            return DataConnection.ofStream(append ? append(path) : store(path, offset));
+        }
+        Socket socket = openData(append ? FTPCmd.APPE : FTPCmd.STOR, path, append ? 0 : offset);
+        DataConnection data = DataConnection.ofChannel(socket, dataTimeoutMillis());
+        return data != null ? data : DataConnection.ofStream(new SocketOutputStream(socket, socket.getOutputStream()));
+    }
+
+    private Socket openData(FTPCmd command, String path, long offset) throws IOException, Refused {
+        if (offset > 0) {
+            client.setRestartOffset(offset);
+        }
+        Socket socket = ((RemoteConnector.DataSockets) client).openDataConnection(command.getCommand(), path);
+        if (socket == null) {
+            throw refused(command.getCommand() + " " + path);
+        }
+        return socket;
+    }
+
+    private long dataTimeoutMillis() {
+        Duration timeout = client.getDataTimeout();
+        return timeout == null || timeout.isNegative() ? 0 : timeout.toMillis();
     }
 
     /** Reads the reply that ends a transfer started by retrieve, store or append (its stream closed). */

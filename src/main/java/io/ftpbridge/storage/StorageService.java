@@ -329,21 +329,26 @@ public class StorageService {
 
     /** Opens a regular file for reading from {@code offset}. */
     public InputStream openRead(FolderStorage folder, String relativePath, long offset) throws IOException {
+        FileChannel channel = openChannel(folder, relativePath);
+        try {
+            if (offset > 0) {
+                channel.position(offset);
+            }
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new ReadStream(channel);
+    }
+
+    /** Opens a regular file for reading as a channel (for transfers straight to a socket: {@code sendfile}). */
+    public FileChannel openChannel(FolderStorage folder, String relativePath) throws IOException {
         return RelativeErrors.relative(relativePath, () -> {
             Path path = resolve(folder, relativePath);
             if (Files.isDirectory(path)) {
                 throw new NotAFileException(relativePath);
             }
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-            try {
-                if (offset > 0) {
-                    channel.position(offset);
-                }
-            } catch (IOException e) {
-                channel.close();
-                throw e;
-            }
-            return new ReadStream(channel);
+            return FileChannel.open(path, StandardOpenOption.READ);
         });
     }
 

@@ -2,6 +2,7 @@ package io.ftpbridge.transfers;
 
 import static io.ftpbridge.transfers.JobPaths.join;
 
+import io.ftpbridge.remotes.DataConnection;
 import io.ftpbridge.remotes.RemoteChecksums;
 import io.ftpbridge.remotes.RemoteSession;
 import io.ftpbridge.remotes.TransferType;
@@ -56,11 +57,13 @@ final class DownloadStep extends FileStep {
         }
         jobs.updateFile(job.id(), file.seq(), FileState.RUNNING, size, 0, offset, null);
         run.progress().add(offset - file.bytesDone());
+        long copyNanos = 0;
         if (offset == 0 || size < 0 || offset < size) {
             UploadStream out = storage.beginStaged(folder, file.localPath(), partial, offset);
             boolean complete = false;
             try {
-                InputStream in = session.retrieve(file.remotePath(), offset);
+                long started = System.nanoTime();
+                DataConnection in = session.retrieveData(file.remotePath(), offset);
                 run.attachStream(in);
                 try {
                     run.copy(in, out);
@@ -68,6 +71,7 @@ final class DownloadStep extends FileStep {
                     in.close();
                 }
                 session.complete("RETR " + file.remotePath());
+                copyNanos = System.nanoTime() - started;
                 out.commit();
                 complete = true;
             } catch (RemoteSession.Refused refused) {
@@ -101,8 +105,8 @@ final class DownloadStep extends FileStep {
         }
         jobs.updateFile(job.id(), file.seq(), FileState.DONE, got, 0, got, null);
         run.progress().fileFinished();
-        log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={}", job.id(), job.remote(),
-                file.remotePath(), job.folder(), file.localPath(), got);
+        log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={} transferMillis={}", job.id(),
+                job.remote(), file.remotePath(), job.folder(), file.localPath(), got, copyNanos / 1_000_000);
     }
 
     /** Deletes a download's partial file (a cancel, or a file that failed for good). */

@@ -1,13 +1,15 @@
 package io.ftpbridge.transfers;
 
+import io.ftpbridge.remotes.DataConnection;
+import io.ftpbridge.remotes.RemoteSession;
+import io.ftpbridge.storage.UploadStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import io.ftpbridge.remotes.RemoteSession;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * A job running on this instance: its live progress and the handles another thread closes to
@@ -33,6 +35,9 @@ final class JobRun {
     private final CountDownLatch halted = new CountDownLatch(1);
     private volatile Halt halt;
     private static final int COPY_STEP = 1024 * 1024;
+    private static final long SEND_STEP = 8L * COPY_STEP;
+    /** One direct buffer per transfer thread (a fixed pool), reused by every job it runs. */
+    private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(COPY_STEP));
 
     private volatile RemoteSession session;
     private volatile Closeable stream;
@@ -121,30 +126,52 @@ final class JobRun {
     }
 
     /**
-     * Copies a file's bytes in steps of at least half of a 1 MiB buffer (gathering network reads),
-     * so that disk writes, quota checks, socket writes and progress updates happen per large chunk.
+     * Copies a download's bytes from its data connection into the file in steps of at least half of
+     * a 1 MiB direct buffer (gathering network reads), so that disk writes, quota checks and progress
+     * updates happen per large chunk and no byte is copied through the Java heap.
      */
-    void copy(InputStream in, OutputStream out) throws IOException, HaltedException {
-        byte[] buffer = new byte[COPY_STEP];
+    void copy(DataConnection in, UploadStream out) throws IOException, HaltedException {
+        ByteBuffer buffer = CHUNKS.get();
         try {
-            while (true) {
-                int filled = 0;
-                while (filled < COPY_STEP / 2) {
-                    int n = in.read(buffer, filled, COPY_STEP - filled);
-                    if (n < 0) {
+            boolean end = false;
+            while (!end) {
+                buffer.clear();
+                while (buffer.position() < COPY_STEP / 2) {
+                    if (in.read(buffer) < 0) {
+                        end = true;
                         break;
                     }
-                    filled += n;
                 }
+                int filled = buffer.position();
                 if (filled == 0) {
                     return;
                 }
                 check();
-                out.write(buffer, 0, filled);
+                buffer.flip();
+                out.write(buffer);
                 progress.add(filled);
             }
         } catch (IOException e) {
-            check(); // a stream closed by cancel or shutdown is not a fault to retry
+            check(); // a connection closed by cancel or shutdown is not a fault to retry
+            throw e;
+        }
+    }
+
+    /**
+     * Sends a file from {@code position} to its end over an upload's data connection ({@code
+     * sendfile} where the connection allows), checking for a halt and counting progress per step.
+     */
+    void send(FileChannel in, long position, DataConnection out) throws IOException, HaltedException {
+        long at = position;
+        try {
+            while (at < in.size()) {
+                check();
+                long n = out.send(in, at, SEND_STEP);
+                at += n;
+                progress.add(n);
+            }
+        } catch (IOException e) {
+            check();
             throw e;
         }
     }

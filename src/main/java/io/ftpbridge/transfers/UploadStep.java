@@ -1,5 +1,6 @@
 package io.ftpbridge.transfers;
 
+import io.ftpbridge.remotes.DataConnection;
 import io.ftpbridge.remotes.RemoteChecksums;
 import io.ftpbridge.remotes.RemoteSession;
 import io.ftpbridge.remotes.TransferType;
@@ -7,8 +8,7 @@ import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.FolderStorage;
 import io.ftpbridge.storage.StorageService;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -58,17 +58,20 @@ final class UploadStep extends FileStep {
         }
         jobs.updateFile(job.id(), file.seq(), FileState.RUNNING, size, base, offset, null);
         run.progress().add(offset - file.bytesDone());
+        long copyNanos = 0;
         try {
             if (offset == 0 || offset < size) {
-                try (InputStream in = storage.openRead(folder, file.localPath(), offset)) {
-                    OutputStream out = job.append() ? session.append(written) : session.store(written, offset);
+                try (FileChannel in = storage.openChannel(folder, file.localPath())) {
+                    long started = System.nanoTime();
+                    DataConnection out = session.storeData(written, offset, job.append());
                     run.attachStream(out);
                     try {
-                        run.copy(in, out);
+                        run.send(in, offset, out);
                     } finally {
                         out.close();
                     }
                     session.complete("STOR " + written);
+                    copyNanos = System.nanoTime() - started;
                 }
             }
             if (job.verify() && binary) {
@@ -85,8 +88,8 @@ final class UploadStep extends FileStep {
         }
         jobs.updateFile(job.id(), file.seq(), FileState.DONE, size, base, size, null);
         run.progress().fileFinished();
-        log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={}", job.id(), job.remote(),
-                target, job.folder(), file.localPath(), size);
+        log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={} transferMillis={}", job.id(),
+                job.remote(), target, job.folder(), file.localPath(), size, copyNanos / 1_000_000);
     }
 
     private void verify(TransferJob job, RemoteSession session, FolderStorage folder, TransferFile file,
