@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11 throughput: 2,000 small FTP uploads from 8 clients into a folder with a webhook rule vs the
 # same uploads without it; every event delivered, delivery rate, p95 upload reply -> webhook arrival.
-# Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] bench/events.sh [files] [clients]
+# Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] [BENCH_JAVA_OPTS="-XX:..."] [BENCH_CPU=1] bench/events.sh [files] [clients]
+#        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
 #        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +13,11 @@ jar=$(ls target/ftpbridge-*.jar 2>/dev/null | head -n1 || true)
 work=$(mktemp -d /tmp/ftp-bench-events.XXXXXX)
 cleanup() { kill "${app_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-java -Xmx512m -jar "$jar" --server.port=28180 --ftpbridge.ftp.port=22221 --ftpbridge.data-dir="$work/data" \
+java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=28180 --ftpbridge.ftp.port=22221 --ftpbridge.data-dir="$work/data" \
      --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36200-36299 ${APP_ARGS:-} > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28180/actuator/health >/dev/null && break; sleep 1; done
 A=admin:bench-admin-pw
 rest=http://127.0.0.1:28180
 curl -sf -u $A -H 'Content-Type: application/json' $rest/api/v1/folders -d '{"name":"bench"}' >/dev/null
 curl -sf -u $A -H 'Content-Type: application/json' $rest/api/v1/users -d '{"username":"benchftp","password":"bench-password-1","mounts":[{"folder":"bench","path":"/","permissions":["LIST","READ","WRITE","DELETE"]}]}' >/dev/null
-python3 bench/events.py "$rest" 22221 "$files" "$clients"
+APP_PID=$app_pid python3 bench/events.py "$rest" 22221 "$files" "$clients"

@@ -23,7 +23,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -38,6 +40,7 @@ class ActionRunner {
     private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
+    private static final int MAX_SIGNING_KEYS = 1024;
 
     record Outcome(boolean success, Integer statusCode, String error) {
         static Outcome failure(Integer statusCode, String error) {
@@ -50,8 +53,18 @@ class ActionRunner {
     private final TransferService transfers;
     private final FolderService folders;
     private final StorageService storage;
+    /** Stored (encrypted, fresh IV per change) secret → its HMAC key. */
+    private final Map<String, SecretKeySpec> signingKeys = new ConcurrentHashMap<>();
+    /**
+     * One thread runs the client's response handling: its default pool wakes a thread per exchange, which
+     * cost more CPU than the exchange itself (our handlers only queue the outcome).
+     */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .followRedirects(HttpClient.Redirect.NEVER).executor(Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "webhook-responses");
+                t.setDaemon(true);
+                return t;
+            })).build();
 
     ActionRunner(SecretCipher cipher, JsonMapper json, TransferService transfers, FolderService folders, StorageService storage) {
         this.cipher = cipher;
@@ -103,7 +116,7 @@ class ActionRunner {
             }
         }
         if (action.secret() != null) {
-            request.header("X-Ftpbridge-Signature", "sha256=" + sign(cipher.decrypt(action.secret()), body));
+            request.header("X-Ftpbridge-Signature", "sha256=" + sign(signingKey(action.secret()), body));
         }
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
             if (error != null) {
@@ -120,13 +133,26 @@ class ActionRunner {
     }
 
     static String sign(String secret, byte[] body) {
+        return sign(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"), body);
+    }
+
+    private static String sign(SecretKeySpec key, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(key);
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The HMAC key of a stored (encrypted) secret: decrypted once, not for every webhook. */
+    private SecretKeySpec signingKey(String stored) {
+        if (signingKeys.size() > MAX_SIGNING_KEYS) {
+            signingKeys.clear(); // secrets of rules changed or deleted since; the ones in use come back at once
+        }
+        return signingKeys.computeIfAbsent(stored,
+                s -> new SecretKeySpec(cipher.decrypt(s).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     }
 
     private Outcome transfer(RuleAction action, EventResponse event) {

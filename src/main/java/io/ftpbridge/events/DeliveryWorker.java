@@ -4,11 +4,13 @@ import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,10 +44,11 @@ class DeliveryWorker {
      * result transaction each. A lone event is claimed at once.
      */
     private static final long ROUND_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int MAX_COMMITTED_EVENTS = 10_000;
 
     private final DeliveryRepository deliveries;
     private final EventRepository events;
-    private final EventRuleRepository rules;
+    private final RuleCache rules;
     private final ActionRunner actions;
     private final EventsProperties properties;
     private final String owner;
@@ -55,9 +58,11 @@ class DeliveryWorker {
     private final Semaphore wake = new Semaphore(0);
     private final Queue<DeliveryRepository.Attempt> finished = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
+    /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
+    private final Map<Long, EventResponse> committedEvents = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    DeliveryWorker(DeliveryRepository deliveries, EventRepository events, EventRuleRepository rules, ActionRunner actions,
+    DeliveryWorker(DeliveryRepository deliveries, EventRepository events, RuleCache rules, ActionRunner actions,
                    EventsProperties properties) {
         this.deliveries = deliveries;
         this.events = events;
@@ -78,6 +83,10 @@ class DeliveryWorker {
     /** Claims at once when the transaction that wrote deliveries commits. */
     @TransactionalEventListener(fallbackExecution = true)
     void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
+        if (committedEvents.size() >= MAX_COMMITTED_EVENTS) {
+            committedEvents.clear(); // events whose deliveries another instance claimed; the rest are read again
+        }
+        committedEvents.put(queued.event().id(), queued.event());
         wakeUp();
     }
 
@@ -154,7 +163,7 @@ class DeliveryWorker {
         if (claimed.isEmpty()) {
             return false;
         }
-        Map<Long, EventResponse> byEvent = events.findAll(claimed.stream().map(DeliveryRepository.Claimed::eventId).distinct().toList());
+        Map<Long, EventResponse> byEvent = events(claimed);
         Map<Long, EventRuleRepository.StoredRule> byRule = rules.findAll(
                 claimed.stream().map(DeliveryRepository.Claimed::ruleId).distinct().toList());
         List<Long> notStarted = new ArrayList<>();
@@ -168,6 +177,24 @@ class DeliveryWorker {
         }
         deliveries.release(owner, notStarted);
         return claimed.size() == free;
+    }
+
+    /** The events of claimed deliveries: as this instance recorded them, else from the database. */
+    private Map<Long, EventResponse> events(List<DeliveryRepository.Claimed> claimed) {
+        Map<Long, EventResponse> byEvent = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (DeliveryRepository.Claimed c : claimed) {
+            if (!byEvent.containsKey(c.eventId())) {
+                EventResponse event = committedEvents.remove(c.eventId());
+                if (event != null) {
+                    byEvent.put(c.eventId(), event);
+                } else if (!missing.contains(c.eventId())) {
+                    missing.add(c.eventId());
+                }
+            }
+        }
+        byEvent.putAll(events.findAll(missing));
+        return byEvent;
     }
 
     private void attempt(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, EventResponse event) {

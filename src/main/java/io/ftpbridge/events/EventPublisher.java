@@ -25,20 +25,23 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class EventPublisher {
 
-    /** Deliveries were written; the worker claims them once the transaction that wrote them commits. */
-    record DeliveriesQueued(int count) {
+    /**
+     * Deliveries of {@code event} were written; the worker claims them once the transaction that wrote them
+     * commits (and takes the event from here rather than reading it again).
+     */
+    record DeliveriesQueued(int count, EventResponse event) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     private final EventRepository events;
-    private final EventRuleRepository rules;
+    private final RuleCache rules;
     private final DeliveryRepository deliveries;
     private final EventsProperties properties;
     private final ApplicationEventPublisher publisher;
     private final String instance;
 
-    EventPublisher(EventRepository events, EventRuleRepository rules, DeliveryRepository deliveries, EventsProperties properties,
+    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, EventsProperties properties,
                    ApplicationEventPublisher publisher) {
         this.events = events;
         this.rules = rules;
@@ -61,7 +64,7 @@ public class EventPublisher {
         }
         if (queued > 0) {
             // the worker listens after commit: it runs actions that start jobs, whose state changes publish here
-            publisher.publishEvent(new DeliveriesQueued(queued));
+            publisher.publishEvent(new DeliveriesQueued(queued, event));
         }
         return event;
     }

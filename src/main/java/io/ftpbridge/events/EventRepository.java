@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,21 +33,25 @@ class EventRepository {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
+    /** Records an event; returns it as a read of it would (the delivery worker uses it instead of one). */
     EventResponse insert(EventType type, String instance, String actor, EventProtocol protocol, String folder, String path,
                          String fromPath, Long size, Long jobId, String state, String address) {
-        OffsetDateTime time = now();
+        // the database keeps microseconds
+        OffsetDateTime time = now().truncatedTo(ChronoUnit.MICROS);
+        EventResponse event = new EventResponse(0, type, time, instance, cut(actor, 128), protocol, folder, cut(path, 4096),
+                cut(fromPath, 4096), size, jobId, state, cut(address, 64));
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
                                               job_id, state, address)
                 VALUES (:type, :time, :instance, :actor, :protocol, :folder, :path, :fromPath, :size, :jobId, :state, :address)""")
-                .param("type", type.name()).param("time", time).param("instance", instance).param("actor", cut(actor, 128))
+                .param("type", type.name()).param("time", time).param("instance", instance).param("actor", event.actor())
                 .param("protocol", protocol == null ? null : protocol.name()).param("folder", folder)
-                .param("path", cut(path, 4096)).param("fromPath", cut(fromPath, 4096)).param("size", size)
-                .param("jobId", jobId).param("state", state).param("address", cut(address, 64))
+                .param("path", event.path()).param("fromPath", event.fromPath()).param("size", size)
+                .param("jobId", jobId).param("state", state).param("address", event.address())
                 .update(keys, "id");
-        return new EventResponse(keys.getKey().longValue(), type, time, instance, actor, protocol, folder, path, fromPath,
-                size, jobId, state, address);
+        return new EventResponse(keys.getKey().longValue(), type, time, instance, event.actor(), protocol, folder, event.path(),
+                event.fromPath(), size, jobId, state, event.address());
     }
 
     Optional<EventResponse> find(long id) {

@@ -8,11 +8,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,26 +33,32 @@ class EventRuleRepository {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final AtomicLong localChanges = new AtomicLong();
 
     EventRuleRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
 
+    /** Inserts a rule and raises the revision, in one transaction. */
+    @Transactional
     long insert(StoredRule r) {
         KeyHolder keys = new GeneratedKeyHolder();
         bind(jdbc.sql("""
                 INSERT INTO event_rule (name, enabled, events, folder, username, path_glob, min_size, actions, created_at)
                 VALUES (:name, :enabled, :events, :folder, :user, :glob, :minSize, :actions, :now)"""), r)
                 .param("now", EventRepository.now()).update(keys, "id");
+        changed();
         return keys.getKey().longValue();
     }
 
+    @Transactional
     void update(StoredRule r) {
         bind(jdbc.sql("""
                 UPDATE event_rule SET name = :name, enabled = :enabled, events = :events, folder = :folder, username = :user,
                        path_glob = :glob, min_size = :minSize, actions = :actions WHERE id = :id"""), r)
                 .param("id", r.id()).update();
+        changed();
     }
 
     private JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, StoredRule r) {
@@ -59,8 +69,43 @@ class EventRuleRepository {
                 .param("actions", json.writeValueAsString(r.actions()));
     }
 
+    @Transactional
     boolean delete(long id) {
-        return jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", id).update() == 1;
+        boolean deleted = jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", id).update() == 1;
+        if (deleted) {
+            changed();
+        }
+        return deleted;
+    }
+
+    /** Raises the revision in the current transaction; tells this instance's {@link RuleCache} once it commits. */
+    private void changed() {
+        jdbc.sql("UPDATE event_rule_revision SET revision = revision + 1 WHERE id = 1").update();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    localChanges.incrementAndGet();
+                }
+            });
+        } else {
+            localChanges.incrementAndGet();
+        }
+    }
+
+    /** Counts rule changes committed by this instance (they show before another instance's would). */
+    long localChanges() {
+        return localChanges.get();
+    }
+
+    /** Raised by every committed rule change, on any instance. */
+    long revision() {
+        return jdbc.sql("SELECT revision FROM event_rule_revision WHERE id = 1").query(Long.class).single();
+    }
+
+    /** Every rule, enabled or not. */
+    List<StoredRule> all() {
+        return jdbc.sql("SELECT * FROM event_rule").query(this::rule).list();
     }
 
     Optional<StoredRule> find(long id) {
@@ -88,12 +133,6 @@ class EventRuleRepository {
 
     long count() {
         return jdbc.sql("SELECT COUNT(*) FROM event_rule").query(Long.class).single();
-    }
-
-    /** Enabled rules that take events of {@code type} (the filter is checked by the caller). */
-    List<StoredRule> enabledFor(EventType type) {
-        return jdbc.sql("SELECT * FROM event_rule WHERE enabled = TRUE AND events LIKE :type").param("type", "%" + type.name() + "%")
-                .query(this::rule).list().stream().filter(r -> r.events().contains(type)).toList();
     }
 
     private StoredRule rule(ResultSet rs, int row) throws SQLException {

@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxAttempts    attempts of one delivery before it is FAILED (a retry over REST grants as many again)
  * @param backoffInitial wait before the second attempt; doubles with every further one
  * @param backoffMax     longest wait between attempts
+ * @param rulesRefresh   how stale this instance's copy of the event rules may be after a change made on another
+ *                       instance (a change made on this one counts at once)
  */
 @Validated
 @ConfigurationProperties("ftpbridge.events")
@@ -27,5 +29,6 @@ public record EventsProperties(
         @DefaultValue("2m") @NotNull Duration lease,
         @DefaultValue("10") @Min(1) int maxAttempts,
         @DefaultValue("1s") @NotNull Duration backoffInitial,
-        @DefaultValue("5m") @NotNull Duration backoffMax) {
+        @DefaultValue("5m") @NotNull Duration backoffMax,
+        @DefaultValue("1s") @NotNull Duration rulesRefresh) {
 }

@@ -275,9 +275,10 @@ class EventRulesTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(arrived) && Files.size(arrived) == content.length);
         assertThat(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(arrived)))
                 .isEqualTo(MessageDigest.getInstance("SHA-256").digest(content));
-        JsonNode states = api.get("/api/v1/events?type=TRANSFER_STATE_CHANGED&folder=watched").json();
-        assertThat(states.get("items")).anyMatch(e -> e.get("state").asString().equals("SUCCEEDED")
-                && e.get("path").asString().equals("/outbox/p.dat"));
+        // the file is complete at the partner a moment before the job records SUCCEEDED (and its event)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                api.get("/api/v1/events?type=TRANSFER_STATE_CHANGED&folder=watched").json().get("items"))
+                .anyMatch(e -> e.get("state").asString().equals("SUCCEEDED") && e.get("path").asString().equals("/outbox/p.dat")));
         api.delete("/api/v1/event-rules/" + rule);
     }
 
