@@ -61,7 +61,7 @@ def cpu_snapshot():
             stat = open("/proc/%s/task/%s/stat" % (app, task)).read()
         except OSError:
             continue
-        name = re.sub(r"[0-9]+", "N", stat[stat.index("(") + 1:stat.rindex(")")])
+        name = re.sub(r"[0-9]+$", "N", stat[stat.index("(") + 1:stat.rindex(")")])
         fields = stat[stat.rindex(")") + 2:].split()
         groups["jar " + name] = groups.get("jar " + name, 0) + int(fields[11]) + int(fields[12])
     fields = open("/proc/%d/stat" % receiver.pid).read().rsplit(")", 1)[1].split()
