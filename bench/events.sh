@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11 throughput: 2,000 small FTP uploads from 8 clients into a folder with a webhook rule vs the
 # same uploads without it; every event delivered, delivery rate, p95 upload reply -> webhook arrival.
-# Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] [BENCH_JAVA_OPTS="-XX:..."] [BENCH_CPU=1] bench/events.sh [files] [clients]
+# Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] [BENCH_JAVA_OPTS="-XX:..."] [BENCH_CPU=1] [BENCH_REPEAT=n]
+#        bench/events.sh [files] [clients]   (BENCH_REPEAT: n pairs of phases in a row, and their ratio together)
 #        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
 #        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail

@@ -67,11 +67,12 @@ class RuleCache {
         return refresh(changes, now);
     }
 
-    private synchronized Snapshot refresh(long changes, long now) {
+    /**
+     * Not synchronized: a thread that waited here could hold a pooled connection (its transaction) that the
+     * refreshing thread needs; two threads refreshing at once only read the same rules twice.
+     */
+    private Snapshot refresh(long changes, long now) {
         Snapshot s = snapshot;
-        if (s != null && s.localChanges() == changes && now - s.checkedAtNanos() < refreshNanos) {
-            return s; // another thread refreshed while this one waited
-        }
         // the revision before the rules: a change committed in between makes the next check read them again
         long revision = rules.revision();
         if (s != null && s.localChanges() == changes && s.revision() == revision) {
