@@ -124,7 +124,12 @@ class FtpUser {
     }
 
     List<String> getAllowedIps() {
-        return allowedIps.isBlank() ? List.of() : List.of(allowedIps.split(","));
+        return cidrs(allowedIps);
+    }
+
+    /** The CIDR blocks of the stored comma-separated form. */
+    static List<String> cidrs(String stored) {
+        return stored.isBlank() ? List.of() : List.of(stored.split(","));
     }
 
     void setAllowedIps(List<String> cidrs) {

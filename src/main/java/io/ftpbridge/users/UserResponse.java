@@ -12,12 +12,16 @@ public record UserResponse(String username, boolean enabled, int maxConnections,
                            Instant createdAt, Instant updatedAt, boolean tlsRequired) {
 
     static UserResponse of(FtpUser user) {
-        List<MountDto> mounts = user.getMounts().stream()
+        return of(UserRow.of(user), user.getMounts());
+    }
+
+    static UserResponse of(UserRow user, List<MountEntry> mountEntries) {
+        List<MountDto> mounts = mountEntries.stream()
                 .map(m -> new MountDto(m.getFolderName(), m.getPath(), Permissions.parse(m.getPermissions())))
                 .toList();
-        return new UserResponse(user.getUsername(), user.isEnabled(), user.getMaxConnections(),
-                user.getUploadBytesPerSecond(), user.getDownloadBytesPerSecond(), user.getAllowedIps(), mounts,
-                user.getCreatedAt(), user.getUpdatedAt(), user.isTlsRequired());
+        return new UserResponse(user.username(), user.enabled(), user.maxConnections(), user.uploadBytesPerSecond(),
+                user.downloadBytesPerSecond(), FtpUser.cidrs(user.allowedIps()), mounts, user.createdAt(),
+                user.updatedAt(), user.tlsRequired());
     }
 
     /** Permissions stored as a comma-separated list, in enum order. */

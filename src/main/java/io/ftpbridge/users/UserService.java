@@ -15,13 +15,16 @@ import io.ftpbridge.web.PageRequests;
 import io.ftpbridge.web.PageResponse;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
@@ -85,9 +88,20 @@ public class UserService {
         return UserResponse.of(find(username));
     }
 
+    /** A page of users: two queries (the page and its users' mounts), plus a count past the first page. */
     @Transactional(readOnly = true)
     public PageResponse<UserResponse> list(int page, int size) {
-        return PageResponse.of(users.findAll(PageRequests.of(page, size, Sort.by("username"))), UserResponse::of);
+        Page<UserRow> rows = users.findRows(PageRequests.of(page, size, Sort.unsorted()));
+        Map<Long, List<MountEntry>> mounts = new HashMap<>();
+        List<UserRow> content = rows.getContent();
+        if (!content.isEmpty()) {
+            for (UserRow.MountRow mount : users.findMountRows(content.get(0).username(),
+                    content.get(content.size() - 1).username())) {
+                // a user created in between may fall in the range: its mounts are not looked up below
+                mounts.computeIfAbsent(mount.userId(), id -> new ArrayList<>()).add(mount.entry());
+            }
+        }
+        return PageResponse.of(rows, row -> UserResponse.of(row, mounts.getOrDefault(row.id(), List.of())));
     }
 
     @Transactional

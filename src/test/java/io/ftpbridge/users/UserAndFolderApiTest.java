@@ -166,6 +166,43 @@ class UserAndFolderApiTest {
     }
 
     @Test
+    void everyPageOfUsersShowsEachUserAsItsOwnResourceDoes() {
+        api.post("/api/v1/folders", "{\"name\":\"list-a\"}");
+        api.post("/api/v1/folders", "{\"name\":\"list-b\"}");
+        String[] mounts = {
+            "",
+            "{\"folder\":\"list-a\",\"path\":\"/\",\"permissions\":[\"LIST\"]}",
+            "{\"folder\":\"list-a\",\"path\":\"/a\",\"permissions\":[\"LIST\",\"READ\",\"WRITE\"]},"
+                    + "{\"folder\":\"list-b\",\"path\":\"/b\",\"permissions\":[\"DELETE\"]}",
+            "{\"folder\":\"list-b\",\"path\":\"/\",\"permissions\":[]},"
+                    + "{\"folder\":\"list-a\",\"path\":\"/x/y\",\"permissions\":[\"MKDIR\"]},"
+                    + "{\"folder\":\"list-b\",\"path\":\"/z\",\"permissions\":[\"READ\"]}"};
+        for (int i = 0; i < 7; i++) {
+            assertThat(api.post("/api/v1/users", """
+                    {"username":"lister-%d","password":"long-enough","allowedIps":%s,"mounts":[%s]}"""
+                    .formatted(i, i % 2 == 0 ? "[]" : "[\"10.0.0.0/8\",\"127.0.0.1\"]", mounts[i % mounts.length]))
+                    .status()).isEqualTo(201);
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        long total = -1;
+        for (int page = 0; total < 0 || names.size() < total; page++) {
+            JsonNode body = api.get("/api/v1/users?size=3&page=" + page).json();
+            total = body.get("total").asLong();
+            assertThat(body.get("items").size()).isBetween(1, 3);
+            for (JsonNode item : body.get("items")) {
+                String name = item.get("username").asString();
+                names.add(name);
+                assertThat(item).as(name).isEqualTo(api.get("/api/v1/users/" + name).json());
+            }
+        }
+        assertThat(names).doesNotHaveDuplicates().hasSize((int) total);
+        // ordered by username (in the database's collation, hence only names differing in a digit compared here)
+        assertThat(names.stream().filter(n -> n.startsWith("lister-")).toList())
+                .containsExactly("lister-0", "lister-1", "lister-2", "lister-3", "lister-4", "lister-5", "lister-6");
+        assertThat(api.get("/api/v1/users?size=3&page=" + (total / 3 + 1)).json().get("items").size()).isZero();
+    }
+
+    @Test
     void apiNeedsAdministratorCredentials() {
         Api.Response anonymous = api.anonymous().get("/api/v1/users");
         assertThat(anonymous.status()).isEqualTo(401);
