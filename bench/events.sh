@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/ftp-bench-events.XXXXXX)
 cleanup() { kill "${app_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=28180 --ftpbridge.ftp.port=22221 --ftpbridge.data-dir="$work/data" \
-     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36200-36299 ${APP_ARGS:-} > "$work/app.log" 2>&1 & app_pid=$!
+     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=28600-28699 ${APP_ARGS:-} > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28180/actuator/health >/dev/null && break; sleep 1; done
 A=admin:bench-admin-pw
 rest=http://127.0.0.1:28180

@@ -38,13 +38,13 @@ seccomp_sandbox=NO
 isolate=NO
 isolate_network=NO
 secure_chroot_dir=$work/empty
-pasv_min_port=36100
-pasv_max_port=36199
+pasv_min_port=28400
+pasv_max_port=28499
 CONF
 "$vsftpd" "$work/vsftpd.conf" > "$work/vsftpd.log" 2>&1 & vs_pid=$!
 
 java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=28080 --ftpbridge.ftp.port=22121 --ftpbridge.data-dir="$work/data" \
-     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36000-36099 > "$work/app.log" 2>&1 & app_pid=$!
+     --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=28500-28599 > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28080/actuator/health >/dev/null && break; sleep 1; done
 A=admin:bench-admin-pw
 rest=http://127.0.0.1:28080

@@ -22,7 +22,7 @@ A=admin:bench-admin-pw
 start() {   # $1 = credential-cache-ttl
   rm -rf "$work/data"
   java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=$http --ftpbridge.ftp.port=$ftp --ftpbridge.data-dir="$work/data" \
-       --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=36200-36299 \
+       --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=28600-28699 \
        --ftpbridge.security.credential-cache-ttl="$1" --logging.level.root=WARN > "$work/app.log" 2>&1 & app_pid=$!
   for _ in $(seq 1 120); do curl -sf $base/actuator/health/liveness >/dev/null && break; sleep 1; done
   curl -sf -u $A -H 'Content-Type: application/json' $base/api/v1/folders -d '{"name":"bench"}' >/dev/null

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import io.ftpbridge.security.Cidr;
@@ -38,6 +39,7 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final String REFUSAL = "ftpbridge.refusal";
+    private static final Path EPHEMERAL_PORTS = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final String LOGIN_TIMER = "ftpbridge.loginTimer";
     /** Where MINA's session looks for its data connection factory before making its own. */
     private static final String DATA_CONNECTION = FtpIoSession.ATTRIBUTE_PREFIX + "data-connection";
@@ -60,6 +62,12 @@ final class ConnectionGuard implements SessionFilter, AutoCloseable {
         this.properties = properties;
         this.trustedProxies = properties.trustedProxyNetworks();
         this.passivePorts = new PassivePortRange(properties.passivePorts());
+        long clashing = passivePorts.inEphemeralRange(EPHEMERAL_PORTS);
+        if (clashing > 0) {
+            log.warn("Passive ports overlap the kernel's ephemeral range: ports={} overlapping={} range={}: outgoing connections "
+                    + "of this host can hold them; choose ports outside net.ipv4.ip_local_port_range",
+                    properties.passivePorts(), clashing, EPHEMERAL_PORTS);
+        }
         this.proxyProtocol = properties.proxyProtocol() == FtpProperties.ProxyProtocol.OFF ? null
                 : new ProxyProtocolFilter(properties.proxyProtocol(), trustedProxies);
     }

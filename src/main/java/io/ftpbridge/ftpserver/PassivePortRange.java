@@ -5,6 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +35,23 @@ final class PassivePortRange {
             }
         }
         this.ports = all.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * How many passive ports lie in the kernel's ephemeral range ({@code ip_local_port_range} in
+     * {@code rangeFile}); 0 when they do not or the file cannot be read. An outgoing connection of
+     * this host may take such a port as its source, and while it (or its TIME_WAIT) lasts the port
+     * cannot be bound for PASV: on loopback most binds then fail.
+     */
+    long inEphemeralRange(Path rangeFile) {
+        try {
+            String[] bounds = Files.readString(rangeFile).trim().split("\\s+");
+            int low = Integer.parseInt(bounds[0]);
+            int high = Integer.parseInt(bounds[1]);
+            return Arrays.stream(ports).filter(port -> port >= low && port <= high).count();
+        } catch (IOException | RuntimeException unreadable) {
+            return 0;
+        }
     }
 
     /** A listening socket on a free passive port of {@code address}, or null when every port is taken. */
