@@ -3,7 +3,8 @@
 # Per run: curl RETR to a file, a DOWNLOAD job, curl STOR, an UPLOAD job. Prints per job: its time
 # (startedAt..finishedAt), the data phase (EPSV..226, the "transferMillis" of "Transfer file done"),
 # and the CPU ticks (1/100 s) each JVM thread used while the job ran (submit to end of its event stream),
-# so that the job thread can be compared with the JIT, GC and request threads.
+# so that the job thread can be compared with the JIT, GC and request threads, and how long the job's
+# thread ran and how long it waited, runnable, for a CPU (/proc/.../schedstat).
 # Usage: bench/job-phases.sh [size-MiB] [runs]   (as root; wrap it in /work/wt/cpu-bench on shared machines)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,8 @@ for t in os.listdir(f"/proc/{pid}/task"):
     try:
         s = open(f"/proc/{pid}/task/{t}/stat").read()
         f = s[s.rindex(")") + 2:].split()
-        out[t + " " + s[s.index("(") + 1:s.rindex(")")]] = int(f[11]) + int(f[12])
+        run, wait = open(f"/proc/{pid}/task/{t}/schedstat").read().split()[:2]
+        out[t + " " + s[s.index("(") + 1:s.rindex(")")]] = [int(f[11]) + int(f[12]), int(run), int(wait)]
     except OSError:
         pass
 print(json.dumps(out))
@@ -46,10 +48,14 @@ for line in open(sys.argv[4]):
     m = re.search(r"Transfer file done: id=%d .*transferMillis=(\d+)" % j["id"], line)
     if m:
         copy = m.group(1)
-cpu = sorted(((b[k] - a.get(k, 0), k.split(" ", 1)[1]) for k in b), reverse=True)
-print("%-8s job %3d  total %4.0f ms  %6.0f MiB/s  data phase %s ms  threads: %s" % (j["direction"], j["id"],
-      total * 1000, j["progress"]["bytesDone"] / total / 1048576, copy,
-      " ".join("%s=%d" % (n, t) for t, n in cpu[:5] if t > 0)))
+zero = [0, 0, 0]
+cpu = sorted(((b[k][0] - a.get(k, zero)[0], k.split(" ", 1)[1]) for k in b), reverse=True)
+# the job's thread: CPU time it ran and time it sat runnable on a run queue (schedstat, ns)
+run, wait = max(((b[k][1] - a.get(k, zero)[1], b[k][2] - a.get(k, zero)[2]) for k in b
+                 if k.split(" ", 1)[1].startswith("transfer-") and k.split(" ", 1)[1][9:].isdigit()), default=(0, 0))
+print("%-8s job %3d  total %4.0f ms  %6.0f MiB/s  data phase %s ms  job thread ran %.0f ms, runnable-waiting %.0f ms"
+      "  CPU ticks: %s" % (j["direction"], j["id"], total * 1000, j["progress"]["bytesDone"] / total / 1048576, copy,
+      run / 1e6, wait / 1e6, " ".join("%s=%d" % (n, t) for t, n in cpu[:5] if t > 0)))
 PY
 }
 speed $vs/payload.bin >/dev/null
