@@ -17,8 +17,9 @@ import java.nio.channels.SocketChannel;
 /**
  * The data connection of one RETR, STOR or APPE, for transfers that move large chunks between it
  * and a file. A plain connection is its socket's channel in non-blocking mode: reads go straight
- * into the caller's (direct) buffer and uploads leave the file with {@code sendfile(2)}, with no
- * copy through the Java heap; the read timeout is kept by waiting on a selector. A TLS connection,
+ * into the caller's (direct) buffer and uploads are read from the file into the caller's direct
+ * buffer and written from it, with no copy through the Java heap; the read timeout is kept by
+ * waiting on a selector. A TLS connection,
  * or one in ASCII (whose bytes are converted on the way), goes through the client's streams.
  * {@link #close()} may be called from another thread (a cancel): a waiting read or write then fails
  * at once. The transfer's end is confirmed by {@link RemoteSession#complete} after closing.
@@ -109,9 +110,12 @@ public final class DataConnection implements Closeable {
 
     /**
      * Sends up to {@code count} bytes of {@code file} from {@code position} (at least one, waiting
-     * up to the read timeout for room); returns how many were sent.
+     * up to the read timeout for room) through {@code buffer}, a direct buffer the caller reuses;
+     * returns how many were sent. Not {@code sendfile(2)}: it hands the receiver page-cache pages
+     * that are cold in the CPU caches, and a receiver on the same machine (the benchmark's vsftpd)
+     * then took ~20 % longer to take an upload in than through this copy (bench/README.md, issue 12).
      */
-    public long send(FileChannel file, long position, long count) throws IOException {
+    public long send(FileChannel file, long position, long count, ByteBuffer buffer) throws IOException {
         if (channel == null) {
             byte[] b = chunk();
             int n = file.read(ByteBuffer.wrap(b, 0, (int) Math.min(b.length, count)), position);
@@ -121,13 +125,17 @@ public final class DataConnection implements Closeable {
             out.write(b, 0, n);
             return n;
         }
-        long n = file.transferTo(position, count, channel);
-        while (n == 0) {
-            if (position >= file.size()) {
-                throw new IOException("file ended early, at " + position + " bytes");
+        buffer.clear();
+        buffer.limit((int) Math.min(buffer.capacity(), count));
+        int n = file.read(buffer, position);
+        if (n <= 0) {
+            throw new IOException("file ended early, at " + position + " bytes");
+        }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            if (channel.write(buffer) == 0) {
+                await(SelectionKey.OP_WRITE);
             }
-            await(SelectionKey.OP_WRITE);
-            n = file.transferTo(position, count, channel);
         }
         return n;
     }

@@ -35,7 +35,6 @@ final class JobRun {
     private final CountDownLatch halted = new CountDownLatch(1);
     private volatile Halt halt;
     private static final int COPY_STEP = 1024 * 1024;
-    private static final long SEND_STEP = 8L * COPY_STEP;
     /** One direct buffer per transfer thread (a fixed pool), reused by every job it runs. */
     private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(COPY_STEP));
 
@@ -158,15 +157,16 @@ final class JobRun {
     }
 
     /**
-     * Sends a file from {@code position} to its end over an upload's data connection ({@code
-     * sendfile} where the connection allows), checking for a halt and counting progress per step.
+     * Sends a file from {@code position} to its end over an upload's data connection through this
+     * thread's 1 MiB direct buffer, checking for a halt and counting progress per step.
      */
     void send(FileChannel in, long position, DataConnection out) throws IOException, HaltedException {
+        ByteBuffer buffer = CHUNKS.get();
         long at = position;
         try {
             while (at < in.size()) {
                 check();
-                long n = out.send(in, at, SEND_STEP);
+                long n = out.send(in, at, COPY_STEP, buffer);
                 at += n;
                 progress.add(n);
             }
