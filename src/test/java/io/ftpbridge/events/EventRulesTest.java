@@ -74,7 +74,7 @@ class EventRulesTest {
         api = new Api(httpPort);
         api.createFolderAndUser("watched", "watcher", "watcher-pass-1", "/", Api.ALL);
         startReceiver(0);
-        partner = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34400, 34419));
+        partner = FtpPeers.vsftpd(FtpPeers.options().passivePorts(26400, 26419));
         Api.Response remote = api.post("/api/v1/remotes", """
                 {"name":"rules-partner","host":"%s","port":%d,"username":"%s","password":"%s","dataMode":"EPSV",
                  "connectTimeout":"PT5S","readTimeout":"PT10S"}""".formatted(partner.host(), partner.port(), partner.user(),

@@ -42,7 +42,7 @@ class ProxyProtocolOptionalTest {
     @BeforeAll
     void start() throws Exception {
         instance = Instances.start(PostgresSupport.freshDatabase(), Files.createTempDirectory("ftpbridge-proxy-opt-"),
-                "--ftpbridge.ftp.passive-ports=34170-34179", "--ftpbridge.ftp.proxy-protocol=optional",
+                "--ftpbridge.ftp.passive-ports=26170-26179", "--ftpbridge.ftp.proxy-protocol=optional",
                 "--ftpbridge.ftp.trusted-proxies=127.0.0.4/32,2001:db8::/32");
         port = Instances.ftpPort(instance);
         api = Instances.api(instance);

@@ -57,7 +57,7 @@ class ProxyProtocolTest {
         PostgresSupport.Database db = PostgresSupport.freshDatabase();
         work = Files.createTempDirectory("ftpbridge-proxy-");
         instance = Instances.start(db, work.resolve("data"), "--ftpbridge.ftp.bind-address=127.0.0.1",
-                "--ftpbridge.ftp.passive-ports=34140-34149", "--ftpbridge.ftp.passive-external-address=" + PROXY,
+                "--ftpbridge.ftp.passive-ports=26140-26149", "--ftpbridge.ftp.passive-external-address=" + PROXY,
                 "--ftpbridge.ftp.proxy-protocol=required", "--ftpbridge.ftp.trusted-proxies=" + PROXY_SOURCE + "/32");
         api = Instances.api(instance);
         api.createFolderAndUser("proxied", "proxied", "proxied-password", "/", Api.ALL);
@@ -76,7 +76,7 @@ class ProxyProtocolTest {
                 backend ftp_v2
                     server ftpbridge 127.0.0.1:%4$d send-proxy-v2 source %5$s
                 frontend ftp_passive
-                    bind %1$s:34140-34149
+                    bind %1$s:26140-26149
                     default_backend ftp_passive
                 backend ftp_passive
                     # no port: the one the client connected to

@@ -50,10 +50,10 @@ class ReplicasBehindHaproxyTest {
         PostgresSupport.Database db = PostgresSupport.freshDatabase();
         work = Files.createTempDirectory("ftpbridge-replicas-");
         Path data = work.resolve("data");
-        a = Instances.start(db, data, replica("34150-34159"));
+        a = Instances.start(db, data, replica("26150-26159"));
         // b picks its range by ordinal from nested placeholders, as the Helm chart's StatefulSet pods do
         b = Instances.start(db, data, replica("${FTPBRIDGE_PASSIVE_PORTS_${POD_INDEX}}", "--POD_INDEX=1",
-                "--FTPBRIDGE_PASSIVE_PORTS_0=34150-34159", "--FTPBRIDGE_PASSIVE_PORTS_1=34160-34169"));
+                "--FTPBRIDGE_PASSIVE_PORTS_0=26150-26159", "--FTPBRIDGE_PASSIVE_PORTS_1=26160-26169"));
         Api api = Instances.api(a);
         api.createFolderAndUser("replicated", "replica-user", "replica-password", "/", Api.ALL);
         content = new byte[300_000];
@@ -73,14 +73,14 @@ class ReplicasBehindHaproxyTest {
                 frontend ftp_passive_a
                     log stdout format raw local0
                     option tcplog
-                    bind %1$s:34150-34159
+                    bind %1$s:26150-26159
                     default_backend ftp_passive_a
                 backend ftp_passive_a
                     server a 127.0.0.1 send-proxy-v2 source %5$s
                 frontend ftp_passive_b
                     log stdout format raw local0
                     option tcplog
-                    bind %1$s:34160-34169
+                    bind %1$s:26160-26169
                     default_backend ftp_passive_b
                 backend ftp_passive_b
                     server b 127.0.0.1 send-proxy-v2 source %5$s
@@ -153,7 +153,7 @@ class ReplicasBehindHaproxyTest {
         assertThat(downloads(a) + downloads(b) - before).isEqualTo(100);
         assertThat(downloads(a)).as("replica a served some").isPositive();
         assertThat(downloads(b)).as("replica b served some").isPositive();
-        assertThat(b.getBean(FtpProperties.class).passivePorts()).isEqualTo("34160-34169");
+        assertThat(b.getBean(FtpProperties.class).passivePorts()).isEqualTo("26160-26169");
     }
 
     private static long downloads(ConfigurableApplicationContext replica) {

@@ -42,7 +42,7 @@ class RemoteFaultsTest {
     @BeforeAll
     void startPeer() {
         api = new Api(httpPort);
-        throttled = FtpPeers.vsftpd(FtpPeers.options().maxBytesPerSecond(256 * 1024).passivePorts(33000, 33049));
+        throttled = FtpPeers.vsftpd(FtpPeers.options().maxBytesPerSecond(256 * 1024).passivePorts(25000, 25049));
         new Random(7).nextBytes(payload);
         throttled.put("big.bin", payload);
     }
@@ -168,7 +168,7 @@ class RemoteFaultsTest {
 
     @Test
     void poolStillServesAfter100FailedBorrowsAnd100FailedCommands() {
-        try (FtpPeers.Peer peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(33050, 33099))) {
+        try (FtpPeers.Peer peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(25050, 25099))) {
             peer.put("small.txt", "still here".getBytes());
             createRemote("leak-check", peer.host(), peer.port(), peer.password(), 2, "PT2S", "PT10S");
             peer.stop();

@@ -52,8 +52,8 @@ class RemoteFileOperationsTest {
     void startServers() {
         api = new Api(httpPort);
         vsftpd = FtpPeers.vsftpd(FtpPeers.options());
-        vsftpd6 = FtpPeers.vsftpd(FtpPeers.options().ipv6(true).passivePorts(33050, 33099));
-        pureFtpd = PureFtpdPeer.start(33100, 33149);
+        vsftpd6 = FtpPeers.vsftpd(FtpPeers.options().ipv6(true).passivePorts(25050, 25099));
+        pureFtpd = PureFtpdPeer.start(25100, 25149);
         api.createFolderAndUser("remote-files", USER, PASSWORD, "/", Api.ALL);
         transcript.start();
         poolLog.addAppender(transcript);

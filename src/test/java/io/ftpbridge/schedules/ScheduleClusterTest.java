@@ -46,7 +46,7 @@ class ScheduleClusterTest {
 
     @BeforeAll
     void startPeerAndTwoInstances() throws Exception {
-        peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34440, 34459));
+        peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(26440, 26459));
         peer.put("tick/file.txt", "tick\n".getBytes());
         db = PostgresSupport.freshDatabase();
         dataDir = Files.createTempDirectory("ftpbridge-schedules-");
@@ -169,7 +169,7 @@ class ScheduleClusterTest {
     }
 
     private static ConfigurableApplicationContext start(PostgresSupport.Database db, Path dataDir) {
-        return Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34460-34479",
+        return Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=26460-26479",
                 "--ftpbridge.schedules.poll-interval=100ms");
     }
 

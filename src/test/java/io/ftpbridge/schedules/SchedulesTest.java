@@ -58,7 +58,7 @@ class SchedulesTest {
     @BeforeAll
     void setUp() {
         api = new Api(httpPort);
-        partner = PureFtpdPeer.start(34420, 34439);
+        partner = PureFtpdPeer.start(26420, 26439);
         Api.Response remote = api.post("/api/v1/remotes", """
                 {"name":"sched-partner","host":"%s","port":%d,"username":"%s","password":"%s","dataMode":"PASV",
                  "connectTimeout":"PT5S","readTimeout":"PT10S"}""".formatted(partner.host(), partner.port(), PureFtpdPeer.USER,

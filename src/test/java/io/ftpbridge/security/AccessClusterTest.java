@@ -42,8 +42,8 @@ class AccessClusterTest {
         new SecureRandom().nextBytes(key);
         String secrets = Base64.getEncoder().encodeToString(key);
         Path dataDir = Files.createTempDirectory("ftpbridge-access-");
-        a = start(db, dataDir, secrets, "34300-34309");
-        b = start(db, dataDir, secrets, "34310-34319");
+        a = start(db, dataDir, secrets, "26300-26309");
+        b = start(db, dataDir, secrets, "26310-26319");
     }
 
     @AfterAll

@@ -39,8 +39,8 @@ class DefenderClusterTest {
         Path dataDir = Files.createTempDirectory("ftpbridge-defender-");
         String[] guard = {"--ftpbridge.ftp.login-failures.max-attempts=4", "--ftpbridge.ftp.login-failures.delay=10ms",
                 "--ftpbridge.ftp.login-failures.max-attempts-per-account=0"};
-        a = Instances.start(db, dataDir, concat(guard, "--ftpbridge.ftp.passive-ports=34120-34129"));
-        b = Instances.start(db, dataDir, concat(guard, "--ftpbridge.ftp.passive-ports=34130-34139"));
+        a = Instances.start(db, dataDir, concat(guard, "--ftpbridge.ftp.passive-ports=26120-26129"));
+        b = Instances.start(db, dataDir, concat(guard, "--ftpbridge.ftp.passive-ports=26130-26139"));
         apiA = Instances.api(a);
         apiB = Instances.api(b);
         apiA.createFolderAndUser("guarded", "guarded-user", "right-password", "/", Api.ALL);

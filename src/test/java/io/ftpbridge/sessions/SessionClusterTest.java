@@ -46,9 +46,9 @@ class SessionClusterTest {
     void startTwoInstances() throws Exception {
         db = PostgresSupport.freshDatabase();
         Path dataDir = Files.createTempDirectory("ftpbridge-sessions-");
-        a = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34100-34109",
+        a = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=26100-26109",
                 "--ftpbridge.ftp.max-connections-per-user=" + (SESSIONS + 10));
-        b = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=34110-34119");
+        b = Instances.start(db, dataDir, "--ftpbridge.ftp.passive-ports=26110-26119");
         Instances.api(a).createFolderAndUser("shared", "roamer", "roamer-password", "/", Api.ALL);
     }
 

@@ -54,8 +54,8 @@ class SessionRegistryBenchmark {
         String[] limits = {"--ftpbridge.ftp.max-connections-per-address=5000",
                 "--ftpbridge.ftp.max-unauthenticated-connections=5000", "--ftpbridge.ftp.login-timeout=30m",
                 "--logging.level.io.ftpbridge.ftpserver=WARN"};
-        ConfigurableApplicationContext a = Instances.start(db, data, concat(limits, "--ftpbridge.ftp.passive-ports=34200-34209"));
-        ConfigurableApplicationContext b = Instances.start(db, data, concat(limits, "--ftpbridge.ftp.passive-ports=34210-34219"));
+        ConfigurableApplicationContext a = Instances.start(db, data, concat(limits, "--ftpbridge.ftp.passive-ports=26200-26209"));
+        ConfigurableApplicationContext b = Instances.start(db, data, concat(limits, "--ftpbridge.ftp.passive-ports=26210-26219"));
         List<Socket> open = Collections.synchronizedList(new ArrayList<>());
         try {
             long started = System.nanoTime();

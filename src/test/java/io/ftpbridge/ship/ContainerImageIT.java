@@ -192,12 +192,12 @@ class ContainerImageIT {
             int http = FtpPorts.freePort("127.0.0.1");
             int ftp = FtpPorts.freePort("127.0.0.1");
             for (int attempt = 0; attempt < 50; attempt++) {
-                int min = 34000 + ThreadLocalRandom.current().nextInt(900);
+                int min = 26000 + ThreadLocalRandom.current().nextInt(900);
                 if (allFree(min, min + 2)) {
                     return new Ports(http, ftp, min, min + 2);
                 }
             }
-            throw new IllegalStateException("no three free consecutive ports in 34000-34902");
+            throw new IllegalStateException("no three free consecutive ports in 26000-26902");
         }
 
         String passive() {

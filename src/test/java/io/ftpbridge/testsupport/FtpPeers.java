@@ -43,7 +43,7 @@ public final class FtpPeers {
      *
      * @param ipv6              listen on {@code ::1} instead of {@code 127.0.0.1}
      * @param maxBytesPerSecond vsftpd's {@code local_max_rate}: throttles each transfer; 0 = unlimited
-     * @param passiveMin        first port of the passive range (the tests' range is 33000-33099)
+     * @param passiveMin        first port of the passive range (the tests' range is 25000-25099)
      * @param passiveMax        last port of the passive range
      * @param tls               FTPS: none, explicit (AUTH TLS) or implicit; logins and data must then be protected
      */
@@ -73,7 +73,7 @@ public final class FtpPeers {
     public static final String TRUST_STORE_PASSWORD = "changeit";
 
     public static Options options() {
-        return new Options(false, 0, 33000, 33049, Tls.NONE);
+        return new Options(false, 0, 25000, 25049, Tls.NONE);
     }
 
     /** Starts vsftpd with the given options; close the peer to stop it and remove its files. */

@@ -49,7 +49,7 @@ class TransferClusterTest {
 
     @BeforeAll
     void startPeerAndTwoInstances() throws Exception {
-        peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34060, 34079).maxBytesPerSecond(1_000_000));
+        peer = FtpPeers.vsftpd(FtpPeers.options().passivePorts(26060, 26079).maxBytesPerSecond(1_000_000));
         db = PostgresSupport.freshDatabase();
         dataDir = Files.createTempDirectory("ftpbridge-cluster-");
         a = start(db, dataDir);
@@ -171,7 +171,7 @@ class TransferClusterTest {
                 "--ftpbridge.data-dir=" + dataDir,
                 "--server.port=0",
                 "--ftpbridge.ftp.port=0",
-                "--ftpbridge.ftp.passive-ports=34080-34099",
+                "--ftpbridge.ftp.passive-ports=26080-26099",
                 "--ftpbridge.admin.password=" + Api.ADMIN_PASSWORD,
                 "--ftpbridge.transfers.concurrency=4",
                 "--ftpbridge.transfers.poll-interval=200ms",

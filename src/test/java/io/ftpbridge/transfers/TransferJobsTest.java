@@ -57,8 +57,8 @@ class TransferJobsTest {
     @BeforeAll
     void startPeers() {
         api = new Api(httpPort);
-        fast = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34000, 34039));
-        slow = FtpPeers.vsftpd(FtpPeers.options().passivePorts(34040, 34079).maxBytesPerSecond(1_000_000));
+        fast = FtpPeers.vsftpd(FtpPeers.options().passivePorts(26000, 26039));
+        slow = FtpPeers.vsftpd(FtpPeers.options().passivePorts(26040, 26079).maxBytesPerSecond(1_000_000));
         TransferTestSupport.createRemote(api, "jobs-fast", fast, "EPSV");
         TransferTestSupport.createRemote(api, "jobs-slow", slow, "PASV");
         assertThat(api.post("/api/v1/folders", "{\"name\":\"jobs\"}").status()).isEqualTo(201);
@@ -194,7 +194,7 @@ class TransferJobsTest {
 
     @Test
     void transfersAreVerifiedWithHashWhereTheServerListsIt() throws Exception {
-        try (ProftpdPeer proftpd = ProftpdPeer.start(34080, 34089)) {
+        try (ProftpdPeer proftpd = ProftpdPeer.start(26080, 26089)) {
             TransferTestSupport.createRemote(api, "digest", "127.0.0.1", proftpd.port(), ProftpdPeer.USER,
                     ProftpdPeer.PASSWORD, "EPSV");
             Path source = proftpd.put("hashed.bin", TransferTestSupport.randomBytes(23, 2 * 1024 * 1024));
