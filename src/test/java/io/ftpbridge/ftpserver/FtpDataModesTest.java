@@ -3,6 +3,7 @@ package io.ftpbridge.ftpserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpbridge.testsupport.Api;
+import io.ftpbridge.testsupport.CurlDataModes;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import java.nio.file.Files;
@@ -78,13 +79,7 @@ class FtpDataModesTest {
     private ExternalCommand.Result curl(String mode, List<String> args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "-v", "--max-time", "60", "-g",
                 "--user", "modes-user:modes-password"));
-        switch (mode) {
-            case "PASV" -> command.add("--disable-epsv");
-            case "EPSV" -> command.add("--epsv");
-            case "PORT" -> command.addAll(List.of("--ftp-port", "-", "--disable-eprt"));
-            case "EPRT" -> command.addAll(List.of("--ftp-port", "-", "--eprt"));
-            default -> throw new IllegalArgumentException(mode);
-        }
+        command.addAll(CurlDataModes.options(mode, "-"));
         command.addAll(args);
         return ExternalCommand.run(command);
     }

@@ -3,6 +3,7 @@ package io.ftpbridge.ftpserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ftpbridge.testsupport.Api;
+import io.ftpbridge.testsupport.CurlDataModes;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpPorts;
 import io.ftpbridge.testsupport.Haproxy;
@@ -187,13 +188,7 @@ class ProxyProtocolTest {
 
     private static ExternalCommand.Result curl(String mode, String... args) {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--interface", CLIENT));
-        switch (mode) {
-            case "PASV" -> command.add("--disable-epsv");
-            case "PORT" -> command.addAll(List.of("--ftp-port", CLIENT, "--disable-eprt"));
-            case "EPRT" -> command.addAll(List.of("--ftp-port", CLIENT));
-            default -> {
-            }
-        }
+        command.addAll(CurlDataModes.options(mode, CLIENT));
         command.addAll(List.of(args));
         return ExternalCommand.run(command);
     }
