@@ -33,7 +33,7 @@ api -o /dev/null $rest/api/v1/remotes -d "{\"name\":\"bench-vsftpd\",\"host\":\"
 job() {
   local id before after body
   before=$(threads)
-  id=$(api $rest/api/v1/transfers -d "$1" | json 'd["id"]')
+  id=$(api $rest/api/v1/transfers -d "$1" | jobid)
   curl -sS -N -u "$A" -o /dev/null $rest/api/v1/transfers/$id/events || true
   after=$(threads)
   sleep 0.1  # the final state is written just before the event stream ends
@@ -60,11 +60,15 @@ PY
 }
 speed $vs/payload.bin >/dev/null
 for run in $(seq 0 "$runs"); do
-  speed -o "$work/curl-file.bin" $vs/payload.bin | awk '{printf "curl RETR to a file %6.0f MiB/s\n", $1/1048576}'
-  rm -f "$work/curl-file.bin"
+  settle; speedto "$work/data/storage/bench/curl-file.bin" $vs/payload.bin | awk '{printf "curl RETR to a file %6.0f MiB/s\n", $1/1048576}'
+  rm -f "$work/data/storage/bench/curl-file.bin"
+  settle
   job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}"
   api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-$run.bin
-  upspeed $vs/upload.bin | awk '{printf "curl STOR           %6.0f MiB/s\n", $1/1048576}'
+  settle; curl -sS -o /dev/null -w '%{speed_upload}\n' --user "$user:$password" -T "$work/payload.bin" \
+       -Q "-RNFR .curl-up.part" -Q "-RNTO curl-up.bin" "$vs/.curl-up.part" | awk '{printf "curl STOR+rename    %6.0f MiB/s\n", $1/1048576}'
+  rm -f "$work/vsftpd-root/curl-up.bin"
+  settle
   job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}"
   rm -f "$work/vsftpd-root/job-up-$run.bin"
 done

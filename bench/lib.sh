@@ -56,4 +56,12 @@ vs=ftp://127.0.0.1:22021
 
 speed() { curl -sS -o /dev/null -w '%{speed_download}\n' --user "$user:$password" "$@"; }
 upspeed() { curl -sS -o /dev/null -w '%{speed_upload}\n' --user "$user:$password" -T "$work/payload.bin" "$@"; }
+# curl RETR into a file (speed's -o /dev/null would win over a second -o: curl uses the first per URL)
+speedto() { curl -sS -o "$1" -w '%{speed_download}\n' --user "$user:$password" "$2"; }
+# before each measured run: earlier runs' dirty pages are written back now, not by kernel threads that take
+# a core from the next run (each vsftpd upload starts writeback of its file when it closes it: ext4 auto_da_alloc)
+settle() { sync; }
+# the id of the transfer job in a POST /api/v1/transfers response, without starting a python3 (its ~30 ms
+# of CPU at start-up would run beside the job that was just queued and slow it)
+jobid() { grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }

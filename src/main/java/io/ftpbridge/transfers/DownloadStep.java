@@ -65,6 +65,7 @@ final class DownloadStep extends FileStep {
                 long started = System.nanoTime();
                 DataConnection in = session.retrieveData(file.remotePath(), offset);
                 run.attachStream(in);
+                transcript.flush(); // the running command shows while its bytes move
                 try {
                     run.copy(in, out);
                 } finally {

@@ -35,6 +35,12 @@ final class JobRun {
     private final CountDownLatch halted = new CountDownLatch(1);
     private volatile Halt halt;
     private static final int COPY_STEP = 1024 * 1024;
+    /**
+     * How much of the buffer an upload reads from the file and writes to the socket at a time: as
+     * curl does (64 KiB), in steps that stay in the CPU's caches between the read and the write. With
+     * the whole 1 MiB per step the data phase into vsftpd took ~20 % longer (bench/README.md, issue 12).
+     */
+    private static final int SEND_STEP = 128 * 1024;
     /** One direct buffer per transfer thread (a fixed pool), reused by every job it runs. */
     private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(COPY_STEP));
 
@@ -166,7 +172,7 @@ final class JobRun {
         try {
             while (at < in.size()) {
                 check();
-                long n = out.send(in, at, COPY_STEP, buffer);
+                long n = out.send(in, at, SEND_STEP, buffer);
                 at += n;
                 progress.add(n);
             }

@@ -241,12 +241,16 @@ class TransferJobRepository {
                 .query(Long.class).single();
     }
 
-    void appendTranscript(long id, long seq, int attempt, String owner, String line) {
-        jdbc.sql("""
-                INSERT INTO transfer_transcript (job_id, seq, attempt, owner, line, logged_at)
-                VALUES (:id, :seq, :attempt, :owner, :line, :now)""")
-                .param("id", id).param("seq", seq).param("attempt", attempt).param("owner", owner)
-                .param("line", truncate(line)).param("now", now()).update();
+    /** A recorder's buffered lines, in one transaction. */
+    @Transactional
+    void appendTranscript(long id, int attempt, String owner, List<TranscriptRecorder.Line> lines) {
+        for (TranscriptRecorder.Line line : lines) {
+            jdbc.sql("""
+                    INSERT INTO transfer_transcript (job_id, seq, attempt, owner, line, logged_at)
+                    VALUES (:id, :seq, :attempt, :owner, :line, :at)""")
+                    .param("id", id).param("seq", line.seq()).param("attempt", attempt).param("owner", owner)
+                    .param("line", truncate(line.text())).param("at", line.at()).update();
+        }
     }
 
     List<String> transcript(long id) {

@@ -97,6 +97,7 @@ class TransferRunner {
                     run.check();
                     try {
                         step.transfer(run, job, session, folder, file, transcript);
+                        transcript.flush();
                     } catch (FileBusyException busy) {
                         throw busy; // another write holds the file: worth another attempt
                     } catch (FileFailure | FileSystemException | StorageException e) {
@@ -112,9 +113,11 @@ class TransferRunner {
                     }
                 }
                 session.close();
+                transcript.flush();
                 finish(run, owner, failure == null ? JobState.SUCCEEDED : JobState.FAILED, failure);
                 return;
             } catch (JobRun.HaltedException e) {
+                transcript.flush();
                 halted(run, job, owner, e.reason);
                 return;
             } catch (InvalidPathException | PermissionDeniedException e) {
@@ -123,6 +126,7 @@ class TransferRunner {
                 return;
             } catch (IOException e) {
                 if (run.halt() != null) {
+                    transcript.flush();
                     halted(run, job, owner, run.halt());
                     return;
                 }
@@ -131,10 +135,12 @@ class TransferRunner {
                 log.warn("Transfer attempt failed: id={} remote={} attempt={} error={}", id, job.remote(), attempt, describe(e));
                 if (tries >= properties.maxAttempts()) {
                     transcript.note("giving up after %d attempts in this run".formatted(tries));
+                    transcript.flush();
                     finish(run, owner, JobState.FAILED, error);
                     return;
                 }
                 transcript.note("%s; retrying in %d ms".formatted(error, backoff.toMillis()));
+                transcript.flush();
                 closeQuietly(session);
                 run.detach();
                 try {
@@ -153,6 +159,7 @@ class TransferRunner {
             } finally {
                 run.detach();
                 closeQuietly(session);
+                transcript.flush(); // the lines of closing the session after a failure
             }
         }
     }
@@ -160,6 +167,7 @@ class TransferRunner {
     private void failed(JobRun run, TransferJob job, String owner, TranscriptRecorder transcript, Exception e) {
         log.warn("Transfer job failed: id={} remote={} error={}", job.id(), job.remote(), e.toString());
         transcript.note("failed: " + e.getMessage());
+        transcript.flush();
         finish(run, owner, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
     }
 
@@ -205,6 +213,8 @@ class TransferRunner {
             }
         } catch (IOException | RuntimeException e) {
             log.warn("Could not remove remote partial files: id={} remote={} error={}", job.id(), job.remote(), e.toString());
+        } finally {
+            transcript.flush();
         }
     }
 

@@ -65,6 +65,7 @@ final class UploadStep extends FileStep {
                     long started = System.nanoTime();
                     DataConnection out = session.storeData(written, offset, job.append());
                     run.attachStream(out);
+                    transcript.flush(); // the running command shows while its bytes move
                     try {
                         run.send(in, offset, out);
                     } finally {

@@ -277,6 +277,8 @@ class TransferJobsTest {
         assertThat(events).allMatch(e -> e.startsWith("event:progress")).anyMatch(e -> e.contains("\"bytesPerSecond\""));
         assertThat(TransferTestSupport.partials(storage.partialsRoot().resolve("job" + id))).hasSize(1);
         assertThat(TransferTestSupport.partials(folderRoot)).as("partials live outside the folder").isEmpty();
+        // the transcript is written in batches, but the command whose bytes are moving shows while they move
+        assertThat(api.get("/api/v1/transfers/" + id + "/transcript").text()).contains("> PASS ****", "> RETR /cancel/slow.bin");
 
         TransferTestSupport.cancelWithinASecond(api, id);
         assertThat(TransferTestSupport.partials(storage.partialsRoot().resolve("job" + id))).isEmpty();
