@@ -7,7 +7,11 @@ import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.springframework.context.ApplicationEventPublisher;
 import org.slf4j.LoggerFactory;
@@ -26,26 +30,31 @@ import org.springframework.transaction.annotation.Transactional;
 public class EventPublisher {
 
     /**
-     * Deliveries of {@code event} were written; the worker claims them once the transaction that wrote them
-     * commits (and takes the event from here rather than reading it again).
+     * Deliveries of {@code event} were written; once the transaction that wrote them commits, the worker runs
+     * those written already claimed by it ({@code claimed}) and claims the others, taking the event from here
+     * rather than reading it again.
      */
-    record DeliveriesQueued(int count, EventResponse event) {
+    record DeliveriesQueued(int count, EventResponse event, List<DeliveryRepository.Claimed> claimed) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+    private static final int MAX_GLOB_MATCHERS = 1024;
+    private static final Map<String, PathMatcher> GLOB_MATCHERS = new ConcurrentHashMap<>();
 
     private final EventRepository events;
     private final RuleCache rules;
     private final DeliveryRepository deliveries;
+    private final DeliveryWorker worker;
     private final EventsProperties properties;
     private final ApplicationEventPublisher publisher;
     private final String instance;
 
-    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, EventsProperties properties,
-                   ApplicationEventPublisher publisher) {
+    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, DeliveryWorker worker,
+                   EventsProperties properties, ApplicationEventPublisher publisher) {
         this.events = events;
         this.rules = rules;
         this.deliveries = deliveries;
+        this.worker = worker;
         this.properties = properties;
         this.publisher = publisher;
         this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -56,15 +65,22 @@ public class EventPublisher {
                                  Long size, Long jobId, String state, String address) {
         EventResponse event = events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
         int queued = 0;
+        List<DeliveryRepository.Claimed> claimed = List.of();
         for (EventRuleRepository.StoredRule rule : rules.enabledFor(type)) {
             if (matches(rule.filter(), event) && !rule.actions().isEmpty()) {
-                deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts());
+                // claimed in this transaction by this instance's worker when it has room: no claim transaction per event
+                DeliveryRepository.Lease lease = worker.leaseForNewDelivery();
+                long id = deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts(), lease);
+                if (lease != null) {
+                    claimed = claimed.isEmpty() ? new ArrayList<>() : claimed;
+                    claimed.add(new DeliveryRepository.Claimed(id, rule.id(), event.id(), 0, 0, properties.maxAttempts(), lease.until()));
+                }
                 queued++;
             }
         }
         if (queued > 0) {
             // the worker listens after commit: it runs actions that start jobs, whose state changes publish here
-            publisher.publishEvent(new DeliveriesQueued(queued, event));
+            publisher.publishEvent(new DeliveriesQueued(queued, event, claimed));
         }
         return event;
     }
@@ -86,12 +102,20 @@ public class EventPublisher {
             if (event.path() == null) {
                 return false;
             }
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + filter.pathGlob());
+            PathMatcher matcher = globMatcher(filter.pathGlob());
             Path path = Path.of(event.path());
             Path subject = filter.pathGlob().contains("/") ? path : path.getFileName();
             return subject != null && matcher.matches(subject);
         }
         return true;
+    }
+
+    /** A glob compiles to a regular expression: once per glob, not once per event (upload threads run this). */
+    private static PathMatcher globMatcher(String glob) {
+        if (GLOB_MATCHERS.size() > MAX_GLOB_MATCHERS) {
+            GLOB_MATCHERS.clear(); // globs of rules changed or deleted since; the ones in use come back at once
+        }
+        return GLOB_MATCHERS.computeIfAbsent(glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     }
 
     @EventListener
