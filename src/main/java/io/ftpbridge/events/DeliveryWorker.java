@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Runs due deliveries of the outbox on this instance. The deliveries of this instance's own events are written
@@ -102,8 +101,7 @@ class DeliveryWorker {
         return new DeliveryRepository.Lease(owner, EventRepository.now().plus(properties.lease()));
     }
 
-    /** Runs (or claims) at once when the transaction that wrote deliveries commits. */
-    @TransactionalEventListener(fallbackExecution = true)
+    /** Runs (or claims) at once the deliveries a transaction wrote; the publisher calls this after its commit. */
     void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
         for (DeliveryRepository.Claimed c : queued.claimed()) {
             ready.add(new Ready(c, queued.event()));
