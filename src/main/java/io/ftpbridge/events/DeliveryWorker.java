@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * One dispatcher thread does the database work in batches: it records the attempts that finished since its
  * last round (one transaction), then, when something unclaimed is due or every {@code poll-interval}, claims
  * as many due deliveries as {@code concurrency} leaves room for (one transaction) and starts them: webhooks
- * on the {@link WebhookSender}'s threads over one pooled keep-alive HTTP client, transfer and file actions on a few threads. It goes round when an event with deliveries commits, when a runner finishes,
- * and every {@code poll-interval} (retries after backoff, deliveries written by other instances).
+ * through the {@link WebhookSender} (no thread of their own while they wait), transfer and file actions on a
+ * few threads. It goes round when an event with deliveries commits, when a runner finishes, and every
+ * {@code poll-interval} (retries after backoff, deliveries written by other instances).
  * A failed attempt is retried with exponential backoff until the delivery's attempts are used up (FAILED).
  */
 @Component
