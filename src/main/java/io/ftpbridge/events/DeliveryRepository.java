@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,14 +43,27 @@ class DeliveryRepository {
         this.batch = batch;
     }
 
-    void insert(long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts) {
+    /** A claim written with the delivery: the instance that recorded the event runs it, without a claim transaction. */
+    record Lease(String owner, OffsetDateTime until) {
+    }
+
+    /**
+     * Writes a delivery due now, unclaimed ({@code lease} null: any instance claims it) or already claimed under
+     * {@code lease}; returns its id.
+     */
+    long insert(long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts, Lease lease) {
         OffsetDateTime now = EventRepository.now();
+        KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
-                                            next_attempt_at, created_at, updated_at)
-                VALUES (:rule, :event, :index, :type, 0, :max, 'PENDING', :now, :now, :now)""")
+                                            next_attempt_at, owner, lease_until, created_at, updated_at)
+                VALUES (:rule, :event, :index, :type, 0, :max, 'PENDING', :now, :owner, :lease, :now, :now)""")
                 .param("rule", ruleId).param("event", eventId).param("index", actionIndex).param("type", type.name())
-                .param("max", maxAttempts).param("now", now).update();
+                .param("max", maxAttempts).param("now", now)
+                .param("owner", lease == null ? null : lease.owner(), Types.VARCHAR)
+                .param("lease", lease == null ? null : lease.until(), Types.TIMESTAMP_WITH_TIMEZONE)
+                .update(keys, "id");
+        return keys.getKey().longValue();
     }
 
     /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */

@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Runs due deliveries of the outbox on this instance. One dispatcher thread does the database work in
- * batches: it records the attempts that finished since its last round (one transaction), then claims
+ * Runs due deliveries of the outbox on this instance. The deliveries of this instance's own events are written
+ * already claimed by it (see {@link #leaseForNewDelivery}) and started from memory once their transaction commits.
+ * One dispatcher thread does the database work in batches: it records the attempts that finished since its
+ * last round (one transaction), then, when something unclaimed is due or every {@code poll-interval}, claims
  * as many due deliveries as {@code concurrency} leaves room for (one transaction) and starts them: webhooks
- * asynchronously over one pooled HTTP client, transfer and file actions on a few threads. It goes round when an event with deliveries commits, when a runner finishes,
- * and every {@code poll-interval} (retries after backoff, deliveries written by other instances).
+ * through the {@link WebhookSender} (no thread of their own while they wait), transfer and file actions on a
+ * few threads. It goes round when an event with deliveries commits, when a runner finishes, and every
+ * {@code poll-interval} (retries after backoff, deliveries written by other instances).
  * A failed attempt is retried with exponential backoff until the delivery's attempts are used up (FAILED).
  */
 @Component
@@ -60,7 +62,15 @@ class DeliveryWorker {
     private final AtomicInteger running = new AtomicInteger();
     /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
     private final Map<Long, EventResponse> committedEvents = new ConcurrentHashMap<>();
+    /** Deliveries written already claimed by this instance (committed), until a round starts them. */
+    private final Queue<Ready> ready = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger readyCount = new AtomicInteger();
+    /** A committed event has deliveries that were not written claimed, or a delivery is due again: claim from the outbox. */
+    private volatile boolean claimWanted;
     private volatile boolean stopping;
+
+    private record Ready(DeliveryRepository.Claimed claimed, EventResponse event) {
+    }
 
     DeliveryWorker(DeliveryRepository deliveries, EventRepository events, RuleCache rules, ActionRunner actions,
                    EventsProperties properties) {
@@ -80,13 +90,31 @@ class DeliveryWorker {
         log.info("Event delivery started: instance={} concurrency={}", owner, properties.concurrency());
     }
 
-    /** Claims at once when the transaction that wrote deliveries commits. */
-    @TransactionalEventListener(fallbackExecution = true)
-    void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
-        if (committedEvents.size() >= MAX_COMMITTED_EVENTS) {
-            committedEvents.clear(); // events whose deliveries another instance claimed; the rest are read again
+    /**
+     * The lease under which a delivery written now is claimed by this instance in the same transaction, or null
+     * (written unclaimed, for any instance) when this one has as many waiting as it runs at once, or is not running.
+     * A delivery of an instance killed after the commit waits for its lease, as one claimed a round later would.
+     */
+    DeliveryRepository.Lease leaseForNewDelivery() {
+        if (stopping || !dispatcher.isAlive() || readyCount.get() >= properties.concurrency()) {
+            return null;
         }
-        committedEvents.put(queued.event().id(), queued.event());
+        return new DeliveryRepository.Lease(owner, EventRepository.now().plus(properties.lease()));
+    }
+
+    /** Runs (or claims) at once the deliveries a transaction wrote; the publisher calls this after its commit. */
+    void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
+        for (DeliveryRepository.Claimed c : queued.claimed()) {
+            ready.add(new Ready(c, queued.event()));
+        }
+        readyCount.addAndGet(queued.claimed().size());
+        if (queued.claimed().size() < queued.count()) {
+            if (committedEvents.size() >= MAX_COMMITTED_EVENTS) {
+                committedEvents.clear(); // events whose deliveries another instance claimed; the rest are read again
+            }
+            committedEvents.put(queued.event().id(), queued.event());
+            claimWanted = true;
+        }
         wakeUp();
     }
 
@@ -99,6 +127,7 @@ class DeliveryWorker {
     private void dispatch() {
         boolean more = false;
         long lastRound = System.nanoTime() - ROUND_SPACING_NANOS;
+        long lastClaim = lastRound;
         while (!stopping) {
             try {
                 if (!more) {
@@ -114,7 +143,16 @@ class DeliveryWorker {
                     break;
                 }
                 boolean queuedNext = recordFinished() > 0;
-                more = claimAndRun() || queuedNext;
+                startReady();
+                // the outbox is read when something unclaimed was written here, and every poll-interval (retries,
+                // other instances' deliveries), not in every round of a burst whose deliveries were written claimed
+                if (more || queuedNext || claimWanted || lastRound - lastClaim >= properties.pollInterval().toNanos()) {
+                    claimWanted = false;
+                    lastClaim = lastRound;
+                    more = claimAndRun() || queuedNext;
+                } else {
+                    more = false;
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
@@ -134,7 +172,12 @@ class DeliveryWorker {
             return 0;
         }
         try {
-            return deliveries.record(owner, batch);
+            int queued = deliveries.record(owner, batch);
+            long delivered = batch.stream().filter(DeliveryRepository.Attempt::delivered).count();
+            // one line per round, not per webhook: under a burst a line each cost more than its delivery's claim
+            log.info("Deliveries recorded: instance={} delivered={} failed={} nextActionsQueued={}", owner, delivered,
+                    batch.size() - delivered, queued);
+            return queued;
         } catch (RuntimeException e) {
             // one result the database refuses must not lose the others
             int queued = 0;
@@ -150,6 +193,25 @@ class DeliveryWorker {
                 }
             }
             return queued;
+        }
+    }
+
+    /** Starts the deliveries written claimed by this instance, as many as there are free runners. */
+    private void startReady() {
+        int free = properties.concurrency() - running.get();
+        List<Ready> batch = new ArrayList<>();
+        for (Ready r; free-- > 0 && (r = ready.poll()) != null; ) {
+            batch.add(r);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        readyCount.addAndGet(-batch.size());
+        Map<Long, EventRuleRepository.StoredRule> byRule = rules.findAll(
+                batch.stream().map(r -> r.claimed().ruleId()).distinct().toList());
+        for (Ready r : batch) {
+            running.incrementAndGet();
+            attempt(r.claimed(), byRule.get(r.claimed().ruleId()), r.event());
         }
     }
 
@@ -241,6 +303,15 @@ class DeliveryWorker {
         wake.release();
         dispatcher.join(5000);
         runners.shutdown();
+        List<Long> notStarted = new ArrayList<>();
+        for (Ready r; (r = ready.poll()) != null; ) {
+            notStarted.add(r.claimed().id());
+        }
+        try {
+            deliveries.release(owner, notStarted); // other instances run them at once, not after their lease
+        } catch (RuntimeException e) {
+            log.warn("Deliveries not released at shutdown: instance={} count={} error={}", owner, notStarted.size(), e.toString());
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (running.get() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -7,14 +7,21 @@ import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
-import org.springframework.context.ApplicationEventPublisher;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records every event and, in the same transaction, the first pending action of each rule that
@@ -26,45 +33,81 @@ import org.springframework.transaction.annotation.Transactional;
 public class EventPublisher {
 
     /**
-     * Deliveries of {@code event} were written; the worker claims them once the transaction that wrote them
-     * commits (and takes the event from here rather than reading it again).
+     * Deliveries of {@code event} were written; once the transaction that wrote them commits, the worker runs
+     * those written already claimed by it ({@code claimed}) and claims the others, taking the event from here
+     * rather than reading it again.
      */
-    record DeliveriesQueued(int count, EventResponse event) {
+    record DeliveriesQueued(int count, EventResponse event, List<DeliveryRepository.Claimed> claimed) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+    private static final int MAX_GLOB_MATCHERS = 1024;
+    private static final Map<String, PathMatcher> GLOB_MATCHERS = new ConcurrentHashMap<>();
 
     private final EventRepository events;
     private final RuleCache rules;
     private final DeliveryRepository deliveries;
+    private final DeliveryWorker worker;
     private final EventsProperties properties;
-    private final ApplicationEventPublisher publisher;
+    private final TransactionTemplate transaction;
     private final String instance;
 
-    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, EventsProperties properties,
-                   ApplicationEventPublisher publisher) {
+    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, DeliveryWorker worker,
+                   EventsProperties properties, DataSource dataSource) {
         this.events = events;
         this.rules = rules;
         this.deliveries = deliveries;
+        this.worker = worker;
         this.properties = properties;
-        this.publisher = publisher;
+        this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
         this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    @Transactional
+    /**
+     * Records an event and the first delivery of each rule that takes it, in one transaction: the caller's (a job
+     * state change) or one of its own. The listeners below call this directly, past the bean's proxy, so the
+     * transaction is opened here rather than by an annotation: a JDBC one (both are plain SQL; a JPA transaction
+     * cost an upload more than the two inserts). An event no rule takes is a single insert.
+     */
     public EventResponse publish(EventType type, String actor, EventProtocol protocol, String folder, String path, String fromPath,
                                  Long size, Long jobId, String state, String address) {
+        EventResponse candidate = new EventResponse(0, type, null, instance, actor, protocol, folder, path, fromPath, size, jobId,
+                state, address);
+        List<EventRuleRepository.StoredRule> taking = rules.enabledFor(type).stream()
+                .filter(rule -> !rule.actions().isEmpty() && matches(rule.filter(), candidate)).toList();
+        if (taking.isEmpty()) {
+            return events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+        }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return record(taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address); // the caller's
+        }
+        return transaction.execute(status -> record(taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address));
+    }
+
+    private EventResponse record(List<EventRuleRepository.StoredRule> taking, EventType type, String actor, EventProtocol protocol,
+                                 String folder, String path, String fromPath, Long size, Long jobId, String state, String address) {
         EventResponse event = events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
-        int queued = 0;
-        for (EventRuleRepository.StoredRule rule : rules.enabledFor(type)) {
-            if (matches(rule.filter(), event) && !rule.actions().isEmpty()) {
-                deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts());
-                queued++;
+        List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
+        for (EventRuleRepository.StoredRule rule : taking) {
+            // claimed in this transaction by this instance's worker when it has room: no claim transaction per event
+            DeliveryRepository.Lease lease = worker.leaseForNewDelivery();
+            long id = deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts(), lease);
+            if (lease != null) {
+                claimed.add(new DeliveryRepository.Claimed(id, rule.id(), event.id(), 0, 0, properties.maxAttempts(), lease.until()));
             }
         }
-        if (queued > 0) {
-            // the worker listens after commit: it runs actions that start jobs, whose state changes publish here
-            publisher.publishEvent(new DeliveriesQueued(queued, event));
+        DeliveriesQueued queued = new DeliveriesQueued(taking.size(), event, claimed);
+        // the worker takes them after commit (it runs actions that start jobs, whose state changes publish here);
+        // registered directly: an application event per upload cost more than the hand-over itself
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    worker.onDeliveriesQueued(queued);
+                }
+            });
+        } else {
+            worker.onDeliveriesQueued(queued);
         }
         return event;
     }
@@ -86,12 +129,20 @@ public class EventPublisher {
             if (event.path() == null) {
                 return false;
             }
-            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + filter.pathGlob());
+            PathMatcher matcher = globMatcher(filter.pathGlob());
             Path path = Path.of(event.path());
             Path subject = filter.pathGlob().contains("/") ? path : path.getFileName();
             return subject != null && matcher.matches(subject);
         }
         return true;
+    }
+
+    /** A glob compiles to a regular expression: once per glob, not once per event (upload threads run this). */
+    private static PathMatcher globMatcher(String glob) {
+        if (GLOB_MATCHERS.size() > MAX_GLOB_MATCHERS) {
+            GLOB_MATCHERS.clear(); // globs of rules changed or deleted since; the ones in use come back at once
+        }
+        return GLOB_MATCHERS.computeIfAbsent(glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     }
 
     @EventListener
