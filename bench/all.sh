@@ -88,6 +88,25 @@ api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-0.bin
 curlrenamed curl-up-0.bin >/dev/null; rm -f "$work/vsftpd-root/curl-up-0.bin"
 job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-0.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >/dev/null
 rm -f "$work/vsftpd-root/job-up-0.bin"
+# each measurement removes what it wrote at once and the order flips every run: a run that wrote
+# into memory other runs had just freed and the host had taken back was slower whichever side it was
+# (DAMON and free page reporting on this VM; bench/README.md, 2026-11-26)
+curl_down() {
+  settle; speedto "$work/data/storage/bench/curl-file.bin" $vs/payload.bin >> "$work/curl-file-down"
+  rm -f "$work/data/storage/bench/curl-file.bin"
+}
+job_down() {
+  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}" >> "$work/job-down"
+  api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-$run.bin
+}
+curl_up() {
+  settle; curlrenamed curl-up-$run.bin >> "$work/curl-up-renamed"; rm -f "$work/vsftpd-root/curl-up-$run.bin"
+  settle; upspeed $vs/curl-new-$run.bin >> "$work/curl-up-new"; rm -f "$work/vsftpd-root/curl-new-$run.bin"
+}
+job_up() {
+  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >> "$work/job-up"
+  rm -f "$work/vsftpd-root/job-up-$run.bin"
+}
 for run in $(seq 1 "$runs"); do
   if [ "$only" = all ]; then
     settle; speed $ours/payload.bin >> "$work/ftp-down"
@@ -97,16 +116,7 @@ for run in $(seq 1 "$runs"); do
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin >> "$work/rest-down"
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin >> "$work/rest-up"
   fi
-  # downloads: curl into a new file in the folder's directory, as the job writes a new file there
-  settle; speedto "$work/data/storage/bench/curl-file.bin" $vs/payload.bin >> "$work/curl-file-down"
-  rm -f "$work/data/storage/bench/curl-file.bin"
-  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}" >> "$work/job-down"
-  api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-$run.bin
-  # uploads: each to a new name on vsftpd, removed after
-  settle; curlrenamed curl-up-$run.bin >> "$work/curl-up-renamed"
-  settle; upspeed $vs/curl-new-$run.bin >> "$work/curl-up-new"
-  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >> "$work/job-up"
-  rm -f "$work/vsftpd-root/job-up-$run.bin" "$work/vsftpd-root/curl-up-$run.bin" "$work/vsftpd-root/curl-new-$run.bin"
+  if [ $((run % 2)) = 1 ]; then curl_down; job_down; curl_up; job_up; else job_down; curl_down; job_up; curl_up; fi
 done
 m() { if [ -s "$work/$1" ]; then median < "$work/$1"; else echo 0; fi; }
 awk -v fd="$(m ftp-down)" -v vd="$(m vs-down)" -v fu="$(m ftp-up)" -v vu="$(m vs-up)" \
