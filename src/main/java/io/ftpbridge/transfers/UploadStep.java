@@ -41,7 +41,8 @@ final class UploadStep extends FileStep {
             offset = binary ? Math.max(0, session.size(target) - base) : 0;
             written = target;
         } else {
-            if (file.state() == FileState.PENDING && session.size(target) >= 0) {
+            // whether the target exists matters here only to SKIP and FAIL; REPLACE looks again before its rename
+            if (job.overwrite() != Overwrite.REPLACE && file.state() == FileState.PENDING && session.size(target) >= 0) {
                 if (job.overwrite() == Overwrite.SKIP) {
                     skip(run, job, file, transcript, "exists on the remote server");
                     return;
