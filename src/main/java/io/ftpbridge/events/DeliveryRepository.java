@@ -1,5 +1,7 @@
 package io.ftpbridge.events;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -8,11 +10,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -48,22 +49,33 @@ class DeliveryRepository {
     }
 
     /**
-     * Writes a delivery due now, unclaimed ({@code lease} null: any instance claims it) or already claimed under
-     * {@code lease}; returns its id.
+     * Writes a delivery due now on {@code connection} (the event's transaction), unclaimed ({@code lease} null: any
+     * instance claims it) or already claimed under {@code lease}; returns its id. Plain JDBC and static, as the event's insert.
      */
-    long insert(long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts, Lease lease) {
+    static long insert(Connection connection, long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts,
+                       Lease lease) throws SQLException {
         OffsetDateTime now = EventRepository.now();
-        KeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("""
+        try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
                                             next_attempt_at, owner, lease_until, created_at, updated_at)
-                VALUES (:rule, :event, :index, :type, 0, :max, 'PENDING', :now, :owner, :lease, :now, :now)""")
-                .param("rule", ruleId).param("event", eventId).param("index", actionIndex).param("type", type.name())
-                .param("max", maxAttempts).param("now", now)
-                .param("owner", lease == null ? null : lease.owner(), Types.VARCHAR)
-                .param("lease", lease == null ? null : lease.until(), Types.TIMESTAMP_WITH_TIMEZONE)
-                .update(keys, "id");
-        return keys.getKey().longValue();
+                VALUES (?, ?, ?, ?, 0, ?, 'PENDING', ?, ?, ?, ?, ?)""", EventRepository.ID)) {
+            insert.setLong(1, ruleId);
+            insert.setLong(2, eventId);
+            insert.setInt(3, actionIndex);
+            insert.setString(4, type.name());
+            insert.setInt(5, maxAttempts);
+            insert.setObject(6, now);
+            EventRepository.text(insert, 7, lease == null ? null : lease.owner());
+            if (lease == null) {
+                insert.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                insert.setObject(8, lease.until());
+            }
+            insert.setObject(9, now);
+            insert.setObject(10, now);
+            insert.executeUpdate();
+            return EventRepository.generatedId(insert);
+        }
     }
 
     /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */
@@ -98,11 +110,30 @@ class DeliveryRepository {
         OffsetDateTime now = EventRepository.now();
         List<Attempt> delivered = attempts.stream().filter(Attempt::delivered).toList();
         List<Attempt> failed = attempts.stream().filter(a -> !a.delivered()).toList();
-        int[] done = batch.batchUpdate("""
-                UPDATE event_delivery SET state = 'DELIVERED', attempt = attempt + 1, status_code = :status, error = NULL,
-                       duration_ms = :duration, owner = NULL, lease_until = NULL, updated_at = :now
-                WHERE id = :id AND owner = :owner AND state = 'PENDING'""",
-                delivered.stream().map(a -> params(a, owner, now)).toArray(MapSqlParameterSource[]::new));
+        // positional parameters and a setter: the named form built a parameter map per row, on the dispatcher thread
+        int[] done = delivered.isEmpty() ? new int[0] : batch.getJdbcOperations().batchUpdate("""
+                UPDATE event_delivery SET state = 'DELIVERED', attempt = attempt + 1, status_code = ?, error = NULL,
+                       duration_ms = ?, owner = NULL, lease_until = NULL, updated_at = ?
+                WHERE id = ? AND owner = ? AND state = 'PENDING'""", new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement row, int i) throws SQLException {
+                        Attempt a = delivered.get(i);
+                        if (a.statusCode() == null) {
+                            row.setNull(1, Types.INTEGER);
+                        } else {
+                            row.setInt(1, a.statusCode());
+                        }
+                        row.setLong(2, a.durationMs());
+                        row.setObject(3, now);
+                        row.setLong(4, a.claimed().id());
+                        row.setString(5, owner);
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return delivered.size();
+                    }
+                });
         List<MapSqlParameterSource> next = new ArrayList<>();
         for (int i = 0; i < delivered.size(); i++) {
             Attempt a = delivered.get(i);
