@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +20,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.stereotype.Service;
-import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Records every event and, in the same transaction, the first pending action of each rule that
@@ -44,30 +47,27 @@ public class EventPublisher {
     private static final int MAX_GLOB_MATCHERS = 1024;
     private static final Map<String, PathMatcher> GLOB_MATCHERS = new ConcurrentHashMap<>();
 
-    private final EventRepository events;
     private final RuleCache rules;
-    private final DeliveryRepository deliveries;
     private final DeliveryWorker worker;
     private final EventsProperties properties;
-    private final TransactionTemplate transaction;
+    private final DataSource dataSource;
+    private final SQLExceptionTranslator sqlErrors;
     private final String instance;
 
-    EventPublisher(EventRepository events, RuleCache rules, DeliveryRepository deliveries, DeliveryWorker worker,
-                   EventsProperties properties, DataSource dataSource) {
-        this.events = events;
+    EventPublisher(RuleCache rules, DeliveryWorker worker, EventsProperties properties, DataSource dataSource) {
         this.rules = rules;
-        this.deliveries = deliveries;
         this.worker = worker;
         this.properties = properties;
-        this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+        this.dataSource = dataSource;
+        this.sqlErrors = new SQLErrorCodeSQLExceptionTranslator(dataSource);
         this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**
      * Records an event and the first delivery of each rule that takes it, in one transaction: the caller's (a job
-     * state change) or one of its own. The listeners below call this directly, past the bean's proxy, so the
-     * transaction is opened here rather than by an annotation: a JDBC one (both are plain SQL; a JPA transaction
-     * cost an upload more than the two inserts). An event no rule takes is a single insert.
+     * state change, on the connection bound to it) or one of its own. Plain JDBC on one connection: the upload
+     * threads run this once per file, and Spring's transaction and statement plumbing cost an upload more than
+     * the two inserts themselves (issue 11 benchmark). An event no rule takes is a single insert.
      */
     public EventResponse publish(EventType type, String actor, EventProtocol protocol, String folder, String path, String fromPath,
                                  Long size, Long jobId, String state, String address) {
@@ -75,41 +75,61 @@ public class EventPublisher {
                 state, address);
         List<EventRuleRepository.StoredRule> taking = rules.enabledFor(type).stream()
                 .filter(rule -> !rule.actions().isEmpty() && matches(rule.filter(), candidate)).toList();
-        if (taking.isEmpty()) {
-            return events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            if (taking.isEmpty()) {
+                return EventRepository.insert(connection, type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+            }
+            if (TransactionSynchronizationManager.isActualTransactionActive()
+                    && DataSourceUtils.isConnectionTransactional(connection, dataSource)) {
+                DeliveriesQueued queued = record(connection, taking, type, actor, protocol, folder, path, fromPath, size, jobId, state,
+                        address);
+                // the worker takes them after the caller's commit (it runs actions that start jobs, whose state changes
+                // publish here); registered directly: an application event per upload cost more than the hand-over itself
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        worker.onDeliveriesQueued(queued);
+                    }
+                });
+                return queued.event();
+            }
+            DeliveriesQueued queued;
+            connection.setAutoCommit(false);
+            try {
+                queued = record(connection, taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+            worker.onDeliveriesQueued(queued);
+            return queued.event();
+        } catch (SQLException e) {
+            throw sqlErrors.translate("record event " + type, null, e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
         }
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return record(taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address); // the caller's
-        }
-        return transaction.execute(status -> record(taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address));
     }
 
-    private EventResponse record(List<EventRuleRepository.StoredRule> taking, EventType type, String actor, EventProtocol protocol,
-                                 String folder, String path, String fromPath, Long size, Long jobId, String state, String address) {
-        EventResponse event = events.insert(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+    private DeliveriesQueued record(Connection connection, List<EventRuleRepository.StoredRule> taking, EventType type,
+                                    String actor, EventProtocol protocol, String folder, String path, String fromPath, Long size,
+                                    Long jobId, String state, String address) throws SQLException {
+        EventResponse event = EventRepository.insert(connection, type, instance, actor, protocol, folder, path, fromPath, size, jobId,
+                state, address);
         List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
         for (EventRuleRepository.StoredRule rule : taking) {
             // claimed in this transaction by this instance's worker when it has room: no claim transaction per event
             DeliveryRepository.Lease lease = worker.leaseForNewDelivery();
-            long id = deliveries.insert(rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts(), lease);
+            long id = DeliveryRepository.insert(connection, rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts(),
+                    lease);
             if (lease != null) {
                 claimed.add(new DeliveryRepository.Claimed(id, rule.id(), event.id(), 0, 0, properties.maxAttempts(), lease.until()));
             }
         }
-        DeliveriesQueued queued = new DeliveriesQueued(taking.size(), event, claimed);
-        // the worker takes them after commit (it runs actions that start jobs, whose state changes publish here);
-        // registered directly: an application event per upload cost more than the hand-over itself
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    worker.onDeliveriesQueued(queued);
-                }
-            });
-        } else {
-            worker.onDeliveriesQueued(queued);
-        }
-        return event;
+        return new DeliveriesQueued(taking.size(), event, claimed);
     }
 
     static boolean matches(RuleFilter filter, EventResponse event) {

@@ -1,7 +1,10 @@
 package io.ftpbridge.events;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -12,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /** Events in the database (plain SQL, like the transfer jobs they sit beside). */
@@ -22,6 +23,8 @@ class EventRepository {
 
     private static final String COLUMNS = "id, type, occurred_at, instance, actor, protocol, folder, path, from_path, size,"
             + " job_id, state, address";
+    /** The key column, for {@link Connection#prepareStatement(String, String[])} (PostgreSQL returns every column otherwise). */
+    static final String[] ID = {"id"};
 
     private final JdbcClient jdbc;
 
@@ -33,25 +36,61 @@ class EventRepository {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    /** Records an event; returns it as a read of it would (the delivery worker uses it instead of one). */
-    EventResponse insert(EventType type, String instance, String actor, EventProtocol protocol, String folder, String path,
-                         String fromPath, Long size, Long jobId, String state, String address) {
+    /**
+     * Records an event on {@code connection} (its caller's transaction, or auto-commit); returns it as a read of it
+     * would (the delivery worker uses it instead of one). Plain JDBC, static (no proxy): the upload threads run
+     * this once per file.
+     */
+    static EventResponse insert(Connection connection, EventType type, String instance, String actor, EventProtocol protocol,
+                         String folder, String path, String fromPath, Long size, Long jobId, String state, String address)
+            throws SQLException {
         // the database keeps microseconds
         OffsetDateTime time = now().truncatedTo(ChronoUnit.MICROS);
         EventResponse event = new EventResponse(0, type, time, instance, cut(actor, 128), protocol, folder, cut(path, 4096),
                 cut(fromPath, 4096), size, jobId, state, cut(address, 64));
-        KeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("""
+        try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
                                               job_id, state, address)
-                VALUES (:type, :time, :instance, :actor, :protocol, :folder, :path, :fromPath, :size, :jobId, :state, :address)""")
-                .param("type", type.name()).param("time", time).param("instance", instance).param("actor", event.actor())
-                .param("protocol", protocol == null ? null : protocol.name()).param("folder", folder)
-                .param("path", event.path()).param("fromPath", event.fromPath()).param("size", size)
-                .param("jobId", jobId).param("state", state).param("address", event.address())
-                .update(keys, "id");
-        return new EventResponse(keys.getKey().longValue(), type, time, instance, event.actor(), protocol, folder, event.path(),
-                event.fromPath(), size, jobId, state, event.address());
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ID)) {
+            insert.setString(1, type.name());
+            insert.setObject(2, time);
+            text(insert, 3, instance);
+            text(insert, 4, event.actor());
+            text(insert, 5, protocol == null ? null : protocol.name());
+            text(insert, 6, folder);
+            text(insert, 7, event.path());
+            text(insert, 8, event.fromPath());
+            number(insert, 9, size);
+            number(insert, 10, jobId);
+            text(insert, 11, state);
+            text(insert, 12, event.address());
+            insert.executeUpdate();
+            return new EventResponse(generatedId(insert), type, time, instance, event.actor(), protocol, folder, event.path(),
+                    event.fromPath(), size, jobId, state, event.address());
+        }
+    }
+
+    static long generatedId(PreparedStatement insert) throws SQLException {
+        try (ResultSet keys = insert.getGeneratedKeys()) {
+            keys.next();
+            return keys.getLong(1);
+        }
+    }
+
+    static void text(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    static void number(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
     }
 
     Optional<EventResponse> find(long id) {
