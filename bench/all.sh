@@ -60,7 +60,7 @@ job() {
   echo "$body" | json 'd["progress"]["bytesDone"] / (__import__("datetime").datetime.fromisoformat(d["finishedAt"].replace("Z","+00:00")) - __import__("datetime").datetime.fromisoformat(d["startedAt"].replace("Z","+00:00"))).total_seconds()'
 }
 
-for f in ftp-down vs-down ftp-up vs-up rest-down rest-up curl-file-down job-down curl-up-renamed curl-up-new job-up; do
+for f in ftp-down vs-down ftp-up vs-up ftp-up-new vs-up-new rest-down rest-up curl-file-down job-down curl-up-renamed curl-up-new job-up; do
   : > "$work/$f"
 done
 # curl doing an upload job's steps: STOR to a temporary name, then rename it over the final name (post-quote)
@@ -113,6 +113,10 @@ for run in $(seq 1 "$runs"); do
     settle; speed $vs/payload.bin >> "$work/vs-down"
     settle; upspeed $ours/upload.bin >> "$work/ftp-up"
     settle; upspeed $vs/upload.bin >> "$work/vs-up"
+    # the same to a new name on both (no replace: ftpbridge's atomic replace keeps the old file until the
+    # rename, and ext4 flushes a file renamed over another; vsftpd truncates in place), for information
+    settle; upspeed $ours/new-$run.bin >> "$work/ftp-up-new"; rm -f "$work/data/storage/bench/new-$run.bin"
+    settle; upspeed $vs/new-$run.bin >> "$work/vs-up-new"; rm -f "$work/vsftpd-root/new-$run.bin"
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin >> "$work/rest-down"
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin >> "$work/rest-up"
   fi
@@ -121,13 +125,14 @@ done
 m() { if [ -s "$work/$1" ]; then median < "$work/$1"; else echo 0; fi; }
 awk -v fd="$(m ftp-down)" -v vd="$(m vs-down)" -v fu="$(m ftp-up)" -v vu="$(m vs-up)" \
     -v rd="$(m rest-down)" -v ru="$(m rest-up)" -v cd="$(m curl-file-down)" -v jd="$(m job-down)" -v ju="$(m job-up)" \
-    -v cr="$(m curl-up-renamed)" -v cn="$(m curl-up-new)" \
+    -v cr="$(m curl-up-renamed)" -v cn="$(m curl-up-new)" -v fn="$(m ftp-up-new)" -v vn="$(m vs-up-new)" \
     -v size="$size_mib" -v runs="$runs" -v only="$only" 'BEGIN {
   M = 1048576
   printf "file %d MiB, %d runs each, medians in MiB/s; goal in brackets\n", size, runs
   if (only == "all") {
   printf "FTP download   ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 1.00]\n", fd/M, vd/M, fd/vd
   printf "FTP upload     ftpbridge %7.1f  vsftpd %7.1f          ratio %.2f  [>= 0.90]\n", fu/M, vu/M, fu/vu
+  printf "  (to a new name each run: ftpbridge %7.1f, vsftpd %7.1f, ratio %.2f, for information)\n", fn/M, vn/M, fn/vn
   printf "REST download  REST      %7.1f  our FTP %7.1f         ratio %.2f  [>= 0.90]\n", rd/M, fd/M, rd/fd
   printf "REST upload    REST      %7.1f  our FTP %7.1f         ratio %.2f  [>= 0.90]\n", ru/M, fu/M, ru/fu
   }
@@ -136,7 +141,7 @@ awk -v fd="$(m ftp-down)" -v vd="$(m vs-down)" -v fu="$(m ftp-up)" -v vu="$(m vs
   printf "  (plain STOR, no rename: curl %7.1f, ratio %.2f, for information)\n", cn/M, ju/cn
 }'
 echo "every run, MiB/s, to see the spread:"
-for f in ftp-down vs-down ftp-up vs-up rest-down rest-up curl-file-down job-down curl-up-renamed curl-up-new job-up; do
+for f in ftp-down vs-down ftp-up vs-up ftp-up-new vs-up-new rest-down rest-up curl-file-down job-down curl-up-renamed curl-up-new job-up; do
   [ -s "$work/$f" ] || continue
   printf '  %-15s' "$f"; awk '{printf " %7.1f", $1/1048576} END {print ""}' "$work/$f"
 done
