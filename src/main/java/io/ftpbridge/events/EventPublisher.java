@@ -11,9 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +42,9 @@ public class EventPublisher {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
-    private static final int MAX_GLOB_MATCHERS = 1024;
-    private static final Map<String, PathMatcher> GLOB_MATCHERS = new ConcurrentHashMap<>();
+    /** A glob compiles to a regular expression: once per glob, not once per event (upload threads match them). */
+    private static final ComputedCache<String, PathMatcher> GLOB_MATCHERS =
+            new ComputedCache<>(1024, glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob));
 
     private final RuleCache rules;
     private final DeliveryWorker worker;
@@ -149,20 +148,12 @@ public class EventPublisher {
             if (event.path() == null) {
                 return false;
             }
-            PathMatcher matcher = globMatcher(filter.pathGlob());
+            PathMatcher matcher = GLOB_MATCHERS.get(filter.pathGlob());
             Path path = Path.of(event.path());
             Path subject = filter.pathGlob().contains("/") ? path : path.getFileName();
             return subject != null && matcher.matches(subject);
         }
         return true;
-    }
-
-    /** A glob compiles to a regular expression: once per glob, not once per event (upload threads run this). */
-    private static PathMatcher globMatcher(String glob) {
-        if (GLOB_MATCHERS.size() > MAX_GLOB_MATCHERS) {
-            GLOB_MATCHERS.clear(); // globs of rules changed or deleted since; the ones in use come back at once
-        }
-        return GLOB_MATCHERS.computeIfAbsent(glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g));
     }
 
     @EventListener

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -51,14 +50,13 @@ class WebhookSender {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
     private static final ContentType JSON = ContentType.create("application/json");
-    private static final int MAX_SIGNING_KEYS = 1024;
 
     private final SecretCipher cipher;
     private final JsonMapper json;
     private final ObjectWriter eventJson;
     private final CloseableHttpAsyncClient http;
     /** Stored (encrypted, fresh IV per change) secret → an HMAC initialized with it, cloned for each webhook. */
-    private final Map<String, Mac> signingKeys = new ConcurrentHashMap<>();
+    private final ComputedCache<String, Mac> signingKeys = new ComputedCache<>(1024, this::keyedMac);
 
     WebhookSender(SecretCipher cipher, JsonMapper json, EventsProperties properties) {
         this.cipher = cipher;
@@ -140,21 +138,19 @@ class WebhookSender {
      * clone of the keyed MAC signs each webhook.
      */
     private Mac signer(String stored) {
-        if (signingKeys.size() > MAX_SIGNING_KEYS) {
-            signingKeys.clear(); // secrets of rules changed or deleted since; the ones in use come back at once
-        }
-        Mac keyed = signingKeys.computeIfAbsent(stored, s -> {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(cipher.decrypt(s).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                return mac;
-            } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-                throw new IllegalStateException(e);
-            }
-        });
         try {
-            return (Mac) keyed.clone();
+            return (Mac) signingKeys.get(stored).clone();
         } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Mac keyedMac(String stored) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cipher.decrypt(stored).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -113,12 +113,10 @@ class TransferRunner {
                     }
                 }
                 session.close();
-                transcript.flush();
-                finish(run, owner, failure == null ? JobState.SUCCEEDED : JobState.FAILED, failure);
+                finish(run, owner, failure == null ? JobState.SUCCEEDED : JobState.FAILED, failure, transcript);
                 return;
             } catch (JobRun.HaltedException e) {
-                transcript.flush();
-                halted(run, job, owner, e.reason);
+                halted(run, job, owner, e.reason, transcript);
                 return;
             } catch (InvalidPathException | PermissionDeniedException e) {
                 // planning met a path the folder refuses: no later attempt will see it differently
@@ -126,8 +124,7 @@ class TransferRunner {
                 return;
             } catch (IOException e) {
                 if (run.halt() != null) {
-                    transcript.flush();
-                    halted(run, job, owner, run.halt());
+                    halted(run, job, owner, run.halt(), transcript);
                     return;
                 }
                 String error = "attempt %d: %s".formatted(attempt, describe(e));
@@ -135,8 +132,7 @@ class TransferRunner {
                 log.warn("Transfer attempt failed: id={} remote={} attempt={} error={}", id, job.remote(), attempt, describe(e));
                 if (tries >= properties.maxAttempts()) {
                     transcript.note("giving up after %d attempts in this run".formatted(tries));
-                    transcript.flush();
-                    finish(run, owner, JobState.FAILED, error);
+                    finish(run, owner, JobState.FAILED, error, transcript);
                     return;
                 }
                 transcript.note("%s; retrying in %d ms".formatted(error, backoff.toMillis()));
@@ -146,7 +142,7 @@ class TransferRunner {
                 try {
                     run.pause(backoff);
                 } catch (JobRun.HaltedException halted) {
-                    halted(run, job, owner, halted.reason);
+                    halted(run, job, owner, halted.reason, transcript);
                     return;
                 }
                 backoff = backoff.multipliedBy(2);
@@ -167,11 +163,12 @@ class TransferRunner {
     private void failed(JobRun run, TransferJob job, String owner, TranscriptRecorder transcript, Exception e) {
         log.warn("Transfer job failed: id={} remote={} error={}", job.id(), job.remote(), e.toString());
         transcript.note("failed: " + e.getMessage());
-        transcript.flush();
-        finish(run, owner, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+        finish(run, owner, JobState.FAILED, e.getMessage() == null ? e.toString() : e.getMessage(), transcript);
     }
 
-    private void finish(JobRun run, String owner, JobState state, String error) {
+    /** Ends the job in {@code state}, its transcript written first: whoever sees the final state sees every line. */
+    private void finish(JobRun run, String owner, JobState state, String error, TranscriptRecorder transcript) {
+        transcript.flush();
         long id = run.id();
         if (jobs.finish(id, owner, state, error, run.progress().bytesDone())) {
             if (state != JobState.FAILED) { // a failed job keeps what arrived, so that a retry resumes from it
@@ -185,7 +182,7 @@ class TransferRunner {
         }
     }
 
-    private void halted(JobRun run, TransferJob job, String owner, JobRun.Halt reason) {
+    private void halted(JobRun run, TransferJob job, String owner, JobRun.Halt reason, TranscriptRecorder transcript) {
         if (reason != JobRun.Halt.CANCEL) {
             log.info("Transfer job stopped on this instance: id={} reason={} (it stays resumable)", job.id(), reason);
             return;
@@ -195,7 +192,7 @@ class TransferRunner {
         if (job.direction() == Direction.DOWNLOAD) {
             unfinished.forEach(f -> download.removePartial(job, f));
         }
-        finish(run, owner, JobState.CANCELLED, "cancelled");
+        finish(run, owner, JobState.CANCELLED, "cancelled", transcript);
         if (job.direction() == Direction.UPLOAD && !unfinished.isEmpty()) {
             removeRemotePartials(job, owner, unfinished);
         }
