@@ -514,13 +514,13 @@ public class StorageService {
 
     private void moveInto(Path source, Path target, String relativeTarget) throws IOException {
         try {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicReplace.replace(source, target);
         } catch (AtomicMoveNotSupportedException otherFileSystem) {
             Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
             try (WriteLocks.Held marker = locks.acquire(temp, relativeTarget)) {
                 try {
                     Files.copy(source, temp);
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    AtomicReplace.replace(temp, target);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(temp);
                     throw e;

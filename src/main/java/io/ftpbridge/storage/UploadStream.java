@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,7 +238,7 @@ public final class UploadStream extends OutputStream {
                                 "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
                     }
                 }
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicReplace.replace(temp, target);
                 settled = true;
                 if (account != null) {
                     account.bytes -= old;

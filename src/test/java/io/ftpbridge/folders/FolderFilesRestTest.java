@@ -73,6 +73,7 @@ class FolderFilesRestTest {
         Api.Response replaced = api.putBytes(FILES + "from-rest.bin", replacement);
         assertThat(replaced.status()).isEqualTo(200);
         assertThat(Files.readAllBytes(folderRoot.resolve("from-rest.bin"))).isEqualTo(replacement);
+        assertThat(temporaryFiles()).as("the replaced content is not left behind").isEmpty();
     }
 
     @Test
