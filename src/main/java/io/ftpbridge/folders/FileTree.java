@@ -4,9 +4,9 @@ import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.FolderStorage;
 import io.ftpbridge.storage.StorageService;
 import io.ftpbridge.storage.UploadMode;
+import io.ftpbridge.storage.UploadSource;
 import io.ftpbridge.storage.UserFileSystem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public interface FileTree {
 
     Path readableFile(String path) throws IOException;
 
-    StorageService.StoredFile store(String path, UploadMode mode, InputStream body, long expectedLength) throws IOException;
+    StorageService.StoredFile store(String path, UploadMode mode, UploadSource body, long expectedLength) throws IOException;
 
     void mkdir(String path) throws IOException;
 
@@ -53,7 +53,7 @@ public interface FileTree {
             }
 
             @Override
-            public StorageService.StoredFile store(String path, UploadMode mode, InputStream body, long expectedLength)
+            public StorageService.StoredFile store(String path, UploadMode mode, UploadSource body, long expectedLength)
                     throws IOException {
                 return storage.store(folder, path, mode, body, expectedLength);
             }
@@ -99,7 +99,7 @@ public interface FileTree {
             }
 
             @Override
-            public StorageService.StoredFile store(String path, UploadMode mode, InputStream body, long expectedLength)
+            public StorageService.StoredFile store(String path, UploadMode mode, UploadSource body, long expectedLength)
                     throws IOException {
                 return files.store("/" + path, mode, body, expectedLength);
             }

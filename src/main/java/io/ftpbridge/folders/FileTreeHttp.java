@@ -7,6 +7,7 @@ import io.ftpbridge.storage.UploadMode;
 import io.ftpbridge.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -119,7 +120,8 @@ public class FileTreeHttp {
         UploadMode mode = append ? UploadMode.APPEND : UploadMode.REPLACE;
         StorageService.StoredFile stored;
         try {
-            stored = tree.store(path, mode, request.getInputStream(), request.getContentLengthLong());
+            ServletInputStream body = request.getInputStream();
+            stored = tree.store(path, mode, body::read, request.getContentLengthLong());
         } catch (IOException | RuntimeException e) {
             log.info("REST upload refused: user={} address={} {} path={} reason={}", request.getRemoteUser(),
                     request.getRemoteAddr(), where, path, e.getMessage());

@@ -1,6 +1,7 @@
 package io.ftpbridge.ftpserver;
 
 import io.ftpbridge.storage.ReadStream;
+import io.ftpbridge.storage.TransferBuffers;
 import io.ftpbridge.storage.UploadStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -12,10 +13,8 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ftpserver.ftplet.DataConnection;
 import org.apache.ftpserver.ftplet.DataType;
@@ -39,13 +38,9 @@ final class DataTransfer {
     /** Session attribute holding the session's running transfer. */
     static final String ATTRIBUTE = "ftpbridge.transfer";
 
-    private static final int STEP = 1024 * 1024;
+    private static final int STEP = TransferBuffers.SIZE;
     /** Session counters and the idle clock are updated at least this often during a long step-by-step copy. */
     private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Direct buffers of uploads that ended, for the next ones (direct memory is freed only by a GC). */
-    private static final ConcurrentLinkedQueue<ByteBuffer> BUFFERS = new ConcurrentLinkedQueue<>();
-    private static final int POOLED_BUFFERS = 8;
-    private static final AtomicInteger pooled = new AtomicInteger();
 
     final String command;
     final String path;
@@ -289,12 +284,7 @@ final class DataTransfer {
      * and one disk write per large chunk, with no copy through the Java heap.
      */
     private long receiveInto(SocketChannel in, UploadStream upload, int bytesPerSecond) throws IOException {
-        ByteBuffer buffer = BUFFERS.poll();
-        if (buffer == null) {
-            buffer = ByteBuffer.allocateDirect(STEP);
-        } else {
-            pooled.decrementAndGet();
-        }
+        ByteBuffer buffer = TransferBuffers.take();
         int step = step(bytesPerSecond);
         Progress progress = new Progress(false);
         try {
@@ -321,11 +311,7 @@ final class DataTransfer {
             }
         } finally {
             progress.report();
-            if (pooled.incrementAndGet() <= POOLED_BUFFERS) {
-                BUFFERS.offer(buffer);
-            } else {
-                pooled.decrementAndGet();
-            }
+            TransferBuffers.release(buffer);
         }
         return progress.total;
     }

@@ -2,6 +2,7 @@ package io.ftpbridge.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -598,33 +599,35 @@ public class StorageService {
      *
      * @param expectedLength the announced length, or -1 when unknown; fewer bytes fail the upload
      */
-    public StoredFile store(FolderStorage folder, String relativePath, UploadMode mode, InputStream body,
+    public StoredFile store(FolderStorage folder, String relativePath, UploadMode mode, UploadSource body,
                             long expectedLength) throws IOException {
         boolean created = !Files.exists(resolve(folder, relativePath), LinkOption.NOFOLLOW_LINKS);
         UploadStream upload = beginUpload(folder, relativePath, mode, 0);
+        ByteBuffer buffer = TransferBuffers.take();
         try {
             if (expectedLength >= 0) {
                 upload.expect(expectedLength);
             }
             // gathers the body's small reads into large writes: one quota check and one disk write per step
-            byte[] buffer = new byte[1024 * 1024];
             boolean end = false;
             while (!end) {
-                int filled = 0;
-                while (filled < buffer.length / 2) {
+                buffer.clear();
+                while (buffer.position() < buffer.capacity() / 2) {
+                    int start = buffer.position();
                     int n;
                     try {
-                        n = body.read(buffer, filled, buffer.length - filled);
+                        n = body.read(buffer);
                     } catch (IOException e) {
-                        throw new IncompleteUploadException(relativePath, upload.written() + filled, e);
+                        throw new IncompleteUploadException(relativePath, upload.written() + start, e);
                     }
                     if (n < 0) {
                         end = true;
                         break;
                     }
-                    filled += n;
+                    // Servlet 6.1 leaves the bytes read between position and limit; a channel moves position past them
+                    buffer.limit(buffer.capacity()).position(start + n);
                 }
-                upload.write(buffer, 0, filled);
+                upload.write(buffer.flip());
             }
             if (expectedLength >= 0 && upload.written() != expectedLength) {
                 throw new IncompleteUploadException(relativePath, upload.written(), null);
@@ -636,6 +639,8 @@ public class StorageService {
                 throw RelativeErrors.relativeError(io, relativePath);
             }
             throw (RuntimeException) e;
+        } finally {
+            TransferBuffers.release(buffer);
         }
         return new StoredFile(stat(folder, relativePath), created, upload.written());
     }

@@ -199,7 +199,7 @@ public final class UserFileSystem {
     }
 
     /** A whole upload from a stream (REST): the same permission rules as {@link #beginUpload}. */
-    public StorageService.StoredFile store(String virtualPath, UploadMode mode, InputStream body, long expectedLength)
+    public StorageService.StoredFile store(String virtualPath, UploadMode mode, UploadSource body, long expectedLength)
             throws IOException {
         InMount in = uploadTarget(virtualPath, mode, 0);
         return caller.run(() -> storage.store(in.mount().folder(), in.relative(), mode, body, expectedLength));
