@@ -56,12 +56,12 @@ public class AuditTrail implements RequestOutcomeListener {
                 location);
         write(new AuditEvent(Instant.now(), caller == null ? null : caller.username(),
                 caller == null ? null : caller.method().name(), caller == null ? null : caller.keyId(), described.action(),
-                request.getMethod(), uri, described.target(), status, request.getRemoteAddr()));
+                request.getMethod(), uri, printable(described.target()), status, request.getRemoteAddr()));
     }
 
     @EventListener
     void on(LoginAttempt login) {
-        write(new AuditEvent(Instant.now(), login.username(),
+        write(new AuditEvent(Instant.now(), printable(login.username()),
                 login.method() == null ? login.protocol() : login.method().name(), null,
                 login.succeeded() ? "login.succeeded" : "login.failed", null, null,
                 login.protocol() + (login.failure() == null ? "" : " " + login.failure()), null, login.address()));
@@ -104,6 +104,19 @@ public class AuditTrail implements RequestOutcomeListener {
             default -> method.toLowerCase();
         };
         return new Described(resource + "." + verb, target);
+    }
+
+    /**
+     * The text with control characters written as {@code \\uXXXX}: PostgreSQL refuses a NUL in a text
+     * column (the row would be lost), and a line break would forge lines in logs and exports.
+     */
+    static String printable(String text) {
+        if (text == null || text.chars().noneMatch(Character::isISOControl)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        text.chars().forEach(c -> out.append(Character.isISOControl(c) ? "\\u%04x".formatted(c) : String.valueOf((char) c)));
+        return out.toString();
     }
 
     private static String decode(String path) {

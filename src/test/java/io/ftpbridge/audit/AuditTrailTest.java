@@ -39,6 +39,7 @@ class AuditTrailTest {
         assertThat(admin.patch("/api/v1/users/audited-user", "{\"password\":\"audited-new-secret\"}").status()).isEqualTo(200);
         assertThat(admin.putBytes("/api/v1/folders/audited/files/a.txt", "a".getBytes()).status()).isEqualTo(201);
         assertThat(admin.post("/api/v1/folders/audited/files/a.txt?op=rename&to=b.txt", null).status()).isEqualTo(200);
+        assertThat(admin.post("/api/v1/folders/audited/files/b.txt?op=rename&to=x%00y%0Aforged", null).status()).isEqualTo(400);
         Api.Response key = admin.post("/api/v1/api-keys", "{\"name\":\"audited-key\",\"role\":\"OPERATOR\"}");
         String whole = key.json().get("key").asString();
         assertThat(admin.bearer(whole).delete("/api/v1/users/audited-user").status()).isEqualTo(204);
@@ -59,6 +60,8 @@ class AuditTrailTest {
         assertThat(row(rows, "users.update", "users/audited-user").get("method").asString()).isEqualTo("PATCH");
         assertThat(row(rows, "folders.files.upload", "folders/audited/files/a.txt").get("status").asInt()).isEqualTo(201);
         assertThat(row(rows, "folders.files.rename", "folders/audited/files/a.txt -> b.txt").get("status").asInt()).isEqualTo(200);
+        assertThat(row(rows, "folders.files.rename", "folders/audited/files/b.txt -> x\\u0000y\\u000aforged").get("status").asInt())
+                .as("a refused request with control characters is recorded too").isEqualTo(400);
         String keyId = key.json().get("id").asString();
         assertThat(row(rows, "api-keys.create", "api-keys/" + keyId).get("status").asInt()).isEqualTo(201);
         JsonNode byKey = row(rows, "users.delete", "users/audited-user");
