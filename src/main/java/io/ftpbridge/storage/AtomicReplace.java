@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code auto_da_alloc}) start the writeback of the whole new file before the call returns: 60–140 ms
  * for 256 MiB here, spent before the FTP client gets its 226. On Linux the two files are therefore
  * swapped with {@code renameat2(RENAME_EXCHANGE)}, equally atomic, which leaves writeback to the
- * kernel's flusher, and the old content, now under the source's name, is deleted. Where that call is
+ * kernel's flusher, and the old content, now under the source's name, is deleted by the caller. Where that call is
  * missing or refused (another OS, a file system without it, a replaced file gone meanwhile) it is a
  * plain atomic move, as before. Durability is the same either way: neither path calls fsync.
  */
@@ -35,13 +35,16 @@ final class AtomicReplace {
     private AtomicReplace() {
     }
 
-    /** Moves {@code source} over {@code target} atomically; the target's old content is gone afterwards. */
-    static void replace(Path source, Path target) throws IOException {
+    /**
+     * Moves {@code source} over {@code target} atomically. Returns where the target's old content
+     * is now (at {@code source}'s path, for the caller to delete) when the two were swapped, or null
+     * when there is nothing left to delete (the target was new, or a plain move dropped it).
+     */
+    static Path replace(Path source, Path target) throws IOException {
         if (LIBC != null && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
             try {
                 LIBC.renameat2(AT_FDCWD, source.toString(), AT_FDCWD, target.toString(), RENAME_EXCHANGE);
-                Files.deleteIfExists(source);
-                return;
+                return source;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != ENOENT) {
                     log.debug("renameat2 refused, moving instead: target={} errno={}", target, e.getErrorCode());
@@ -49,6 +52,15 @@ final class AtomicReplace {
             }
         }
         Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return null;
+    }
+
+    /** {@link #replace}, deleting the old content before returning. */
+    static void replaceAndDelete(Path source, Path target) throws IOException {
+        Path old = replace(source, target);
+        if (old != null) {
+            Files.deleteIfExists(old);
+        }
     }
 
     /** Whether existing files are replaced by swapping (renameat2 is bound). */

@@ -238,7 +238,10 @@ public final class UploadStream extends OutputStream {
                                 "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
                     }
                 }
-                AtomicReplace.replace(temp, target);
+                Path oldContent = AtomicReplace.replace(temp, target);
+                if (oldContent != null) {
+                    storage.discard(oldContent);
+                }
                 settled = true;
                 if (account != null) {
                     account.bytes -= old;

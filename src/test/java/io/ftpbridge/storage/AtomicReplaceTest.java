@@ -29,7 +29,7 @@ class AtomicReplaceTest {
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-1.part"), "new content");
 
         try (InputStream reader = Files.newInputStream(target)) {
-            AtomicReplace.replace(upload, target);
+            AtomicReplace.replaceAndDelete(upload, target);
 
             assertThat(new String(reader.readAllBytes())).isEqualTo("old content");
         }
@@ -38,10 +38,22 @@ class AtomicReplaceTest {
     }
 
     @Test
+    @EnabledOnOs(OS.LINUX)
+    void swappingHandsTheOldContentBackUnderTheSourcesName() throws Exception {
+        Path target = Files.writeString(dir.resolve("data.bin"), "old");
+        Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-3.part"), "new");
+
+        assertThat(AtomicReplace.replace(upload, target)).isEqualTo(upload);
+
+        assertThat(Files.readString(target)).isEqualTo("new");
+        assertThat(Files.readString(upload)).isEqualTo("old");
+    }
+
+    @Test
     void aNewNameIsCreated() throws Exception {
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-2.part"), "first");
 
-        AtomicReplace.replace(upload, dir.resolve("new.csv"));
+        assertThat(AtomicReplace.replace(upload, dir.resolve("new.csv"))).as("nothing old to delete").isNull();
 
         assertThat(Files.readString(dir.resolve("new.csv"))).isEqualTo("first");
         assertThat(names()).containsExactly("new.csv");
@@ -52,7 +64,7 @@ class AtomicReplaceTest {
         Path staged = Files.writeString(Files.createDirectory(dir.resolve("partials")).resolve("0.part"), "staged");
         Path target = Files.writeString(Files.createDirectory(dir.resolve("folder")).resolve("in.bin"), "old");
 
-        AtomicReplace.replace(staged, target);
+        AtomicReplace.replaceAndDelete(staged, target);
 
         assertThat(Files.readString(target)).isEqualTo("staged");
         assertThat(Files.list(dir.resolve("partials")).count()).isZero();
