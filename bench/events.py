@@ -66,8 +66,13 @@ receiver_port = int(receiver.stdout.readline())
 
 HZ = os.sysconf("SC_CLK_TCK")
 
+thread_names = {}
+
 def cpu_snapshot():
-    """CPU ticks of the jar's threads by name (digits dropped: pools add up), of the receiver and of this process."""
+    """CPU ticks of the jar's threads by name (digits dropped: pools add up), of the receiver and of this process.
+    A thread keeps the name it had when first seen: MINA renames its pool threads (pool-2-thread-N) to
+    NioProcessor-N while they run, and a thread counted under another name in the next snapshot was counted
+    whole (all its CPU since the start) in one phase and not at all in another."""
     groups = {}
     app = os.environ.get("APP_PID")
     for task in (os.listdir("/proc/%s/task" % app) if app else []):
@@ -75,7 +80,7 @@ def cpu_snapshot():
             stat = open("/proc/%s/task/%s/stat" % (app, task)).read()
         except OSError:
             continue
-        name = re.sub(r"[0-9]+$", "N", stat[stat.index("(") + 1:stat.rindex(")")])
+        name = thread_names.setdefault(task, re.sub(r"[0-9]+$", "N", stat[stat.index("(") + 1:stat.rindex(")")]))
         fields = stat[stat.rindex(")") + 2:].split()
         groups["jar " + name] = groups.get("jar " + name, 0) + int(fields[11]) + int(fields[12])
     fields = open("/proc/%d/stat" % receiver.pid).read().rsplit(")", 1)[1].split()

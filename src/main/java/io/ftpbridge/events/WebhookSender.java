@@ -14,20 +14,22 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
-import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.async.MinimalHttpAsyncClient;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.nio.AsyncRequestProducer;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.entity.DiscardingEntityConsumer;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
@@ -39,10 +41,11 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends signed webhooks over one pooled HTTP/1.1 client (Apache HttpClient 5, connections kept alive), all
- * of them on one I/O thread that also completes their outcomes. Measured on the issue 11 benchmark, a thread
- * per exchange (a blocking client) or a hand-off per response (the JDK client) cost more CPU in thread
- * switches than the exchange itself; one selector thread takes the responses of a whole burst in few wake-ups.
+ * Sends signed webhooks over one pooled HTTP/1.1 client (Apache HttpClient 5's minimal async client, connections
+ * kept alive), all of them on one I/O thread ({@code httpclient-dispatch-1}) that also completes their outcomes.
+ * Measured on the issue 11 benchmark, a thread per exchange (a blocking client) or a hand-off per response (the
+ * JDK client) cost more CPU in thread switches than the exchange itself; one selector thread takes the responses
+ * of a whole burst in few wake-ups.
  */
 @Component
 class WebhookSender {
@@ -50,11 +53,13 @@ class WebhookSender {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     private static final Timeout CONNECT_TIMEOUT = Timeout.ofSeconds(10);
     private static final ContentType JSON = ContentType.create("application/json");
+    /** The usual webhook's (no timeout of its own, a lease much longer): made once, not per webhook. */
+    private static final RequestConfig DEFAULT_REQUEST_CONFIG = requestConfig(ActionRunner.DEFAULT_TIMEOUT);
 
     private final SecretCipher cipher;
     private final JsonMapper json;
     private final ObjectWriter eventJson;
-    private final CloseableHttpAsyncClient http;
+    private final MinimalHttpAsyncClient http;
     /** Stored (encrypted, fresh IV per change) secret → an HMAC initialized with it, cloned for each webhook. */
     private final ComputedCache<String, Mac> signingKeys = new ComputedCache<>(1024, this::keyedMac);
 
@@ -62,24 +67,20 @@ class WebhookSender {
         this.cipher = cipher;
         this.json = json;
         this.eventJson = json.writerFor(EventResponse.class);
-        this.http = HttpAsyncClients.custom()
-                .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build())
-                .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+        // the minimal client: no execution chain (redirects, retries, cookies, authentication, route tracking), none of
+        // which a webhook uses; the chain parsed each request's URI again (URIBuilder), ~5% of the dispatcher's and the
+        // I/O thread's CPU per webhook (bench/README.md, issue 11). A POST that failed is a failed attempt, retried by
+        // the outbox with backoff (and logged), not here.
+        this.http = HttpAsyncClients.createMinimal(HttpVersionPolicy.FORCE_HTTP_1, H2Config.DEFAULT, Http1Config.DEFAULT,
+                IOReactorConfig.custom().setIoThreadCount(1).setTcpNoDelay(true).build(),
+                PoolingAsyncClientConnectionManagerBuilder.create()
                         .setMaxConnTotal(properties.concurrency()).setMaxConnPerRoute(properties.concurrency())
                         .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(CONNECT_TIMEOUT)
                                 // a receiver may have closed a connection that sat idle: check it before reuse
-                                .setValidateAfterInactivity(TimeValue.ofSeconds(1)).build())
-                        .build())
-                // a POST that failed is a failed attempt, retried by the outbox with backoff (and logged), not here
-                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().disableAuthCaching()
-                .disableContentCompression().evictIdleConnections(TimeValue.ofMinutes(1))
-                .setThreadFactory(r -> {
-                    Thread t = new Thread(r, "webhook-io");
-                    t.setDaemon(true);
-                    return t;
-                })
-                .build();
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                                .setTimeToLive(TimeValue.ofMinutes(10)).build())
+                        .build());
         http.start();
     }
 
@@ -103,8 +104,7 @@ class WebhookSender {
             request.setHeader("X-Ftpbridge-Signature", "sha256=" + HexFormat.of().formatHex(signer(action.secret()).doFinal(body)));
         }
         HttpClientContext context = HttpClientContext.create();
-        context.setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout))
-                .setConnectionRequestTimeout(Timeout.of(timeout)).build());
+        context.setRequestConfig(timeout.equals(ActionRunner.DEFAULT_TIMEOUT) ? DEFAULT_REQUEST_CONFIG : requestConfig(timeout));
         CompletableFuture<ActionRunner.Outcome> outcome = new CompletableFuture<>();
         AsyncRequestProducer producer = request.build();
         http.execute(producer, new BasicResponseConsumer<>(new DiscardingEntityConsumer<>()), context,
@@ -131,6 +131,10 @@ class WebhookSender {
                     }
                 });
         return outcome;
+    }
+
+    private static RequestConfig requestConfig(Duration timeout) {
+        return RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).setConnectionRequestTimeout(Timeout.of(timeout)).build();
     }
 
     /**

@@ -332,7 +332,10 @@ public class StorageService {
     }
 
     private Path realRoot(FolderStorage folder) throws IOException {
-        Files.createDirectories(folder.root());
+        // checked first: createDirectories on an existing root throws (and catches) an exception, on every path resolved
+        if (!Files.isDirectory(folder.root())) {
+            Files.createDirectories(folder.root());
+        }
         return folder.root().toRealPath();
     }
 

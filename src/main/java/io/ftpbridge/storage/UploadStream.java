@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,16 +219,26 @@ public final class UploadStream extends OutputStream {
         }
     }
 
+    private static BasicFileAttributes attributesOrNull(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
     /** Moves a replacing upload's temporary file over its target, checking the quota against what it replaces now. */
     private void moveIntoPlace() throws IOException {
         try (WriteLocks.Held targetLock = storage.lockForWrite(target, relativePath)) {
             Object guard = account != null ? account : this;
             synchronized (guard) {
-                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                // one look at the target: a new file's costs one exception (JDK 17 has no check for a missing path without)
+                BasicFileAttributes existing = attributesOrNull(target);
+                if (existing != null && existing.isDirectory()) {
                     throw new StorageService.NotAFileException(relativePath);
                 }
-                boolean replacesFile = Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS);
-                long old = replacesFile ? Files.size(target) : 0;
+                boolean replacesFile = existing != null && existing.isRegularFile();
+                long old = replacesFile ? existing.size() : 0;
                 long filesDelta = (replacesFile ? 0 : 1) - (newFile ? 1 : 0);
                 if (account != null) {
                     if (folder.quotaBytes() > 0 && account.bytes - old > folder.quotaBytes()) {
