@@ -250,8 +250,7 @@ public class RemoteClientPools implements DisposableBean {
                 return new RemoteSession(settings.name(), pooled.client, settings.transferType(), lease);
             }
         }
-        return new RemoteSession(settings.name(), connector.connect(settings, modeOverride, new ControlTranscript(transcript)),
-                settings.transferType(), null);
+        return connector.open(settings, modeOverride, new ControlTranscript(transcript));
     }
 
     /** A lease of a client just borrowed, its data mode set (the last holder may have used another). */
