@@ -22,7 +22,8 @@ import org.apache.commons.net.io.SocketOutputStream;
  * check: what browsing ({@link RemoteFiles}, a pooled client) and transfer jobs (a connection of
  * their own, for a complete transcript) both use. A refused command is a {@link Refused} carrying
  * the server's reply; an {@link IOException} is a broken connection. Closing returns a pooled
- * client (or destroys it once {@link #broken()}) and disconnects an own connection.
+ * client (or destroys it once {@link #broken()}) and disconnects an own connection. A pooled client
+ * goes back as it came: in the remote's transfer type and working directory, else it is destroyed.
  */
 public final class RemoteSession implements AutoCloseable {
 
@@ -31,6 +32,10 @@ public final class RemoteSession implements AutoCloseable {
     private final RemoteClientPools.Lease lease;
     private TransferType transferType;
     private RemoteChecksums checksums;
+    /** The working directory may not be the login directory any more (a CWD that was not undone). */
+    private boolean movedAway;
+    /** Set once a pooled client went back to the pool: a late {@link #disconnect()} must not reach it. */
+    private boolean released;
 
     RemoteSession(String remote, FTPClient client, TransferType transferType, RemoteClientPools.Lease lease) {
         this.remote = remote;
@@ -128,9 +133,8 @@ public final class RemoteSession implements AutoCloseable {
             if (!client.changeWorkingDirectory(path)) {
                 throw refused("list " + path);
             }
-            if (here != null) {
-                client.changeWorkingDirectory(here); // relative paths keep meaning what they meant
-            }
+            // relative paths keep meaning what they meant
+            movedAway = here == null || !client.changeWorkingDirectory(here);
         }
         return Arrays.stream(files).filter(Objects::nonNull)
                 .filter(f -> !f.getName().equals(".") && !f.getName().equals(".."))
@@ -262,22 +266,45 @@ public final class RemoteSession implements AutoCloseable {
         }
     }
 
-    /** Closes the control connection at once (another thread's cancel); blocked reads on it fail. */
+    /**
+     * Closes the control connection at once (another thread's cancel); blocked reads on it fail. Does
+     * nothing once the session gave its pooled client back, which may already serve someone else.
+     */
     public void disconnect() {
-        try {
-            client.disconnect(); // no QUIT: the control connection may be busy with another thread's command
-        } catch (IOException | RuntimeException ignored) {
-            // already closed
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            try {
+                client.disconnect(); // no QUIT: the control connection may be busy with another thread's command
+            } catch (IOException | RuntimeException ignored) {
+                // already closed
+            }
         }
     }
 
     @Override
     public void close() {
-        if (lease != null) {
-            lease.close();
-        } else {
+        if (lease == null) {
             RemoteConnector.disconnectQuietly(client);
+            return;
         }
+        if (movedAway) {
+            lease.broken();
+        } else if (!lease.isBroken() && transferType != lease.settings().transferType()) {
+            try { // the next holder expects the remote's type
+                if (!client.setFileType(lease.settings().transferType() == TransferType.ASCII ? FTP.ASCII_FILE_TYPE
+                        : FTP.BINARY_FILE_TYPE)) {
+                    lease.broken();
+                }
+            } catch (IOException | RuntimeException e) {
+                lease.broken();
+            }
+        }
+        synchronized (this) {
+            released = true;
+        }
+        lease.close();
     }
 
     private Refused refused(String what) {

@@ -4,7 +4,7 @@ import io.ftpbridge.remotes.ControlTranscript;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.net.ProtocolCommandListener;
+import java.util.function.Consumer;
 
 /**
  * Writes a job's control connection to the database, one line per command ({@code > CMD}) and
@@ -30,7 +30,6 @@ final class TranscriptRecorder {
     private final long jobId;
     private final int attempt;
     private final String owner;
-    private final ControlTranscript listener = new ControlTranscript(this::write);
     private final List<Line> buffered = new ArrayList<>();
     private long firstBufferedNanos;
     private long seq;
@@ -43,9 +42,9 @@ final class TranscriptRecorder {
         this.seq = jobs.lastTranscriptSeq(jobId);
     }
 
-    /** The listener to hand to {@code RemoteConnector.connect}. */
-    ProtocolCommandListener listener() {
-        return listener;
+    /** Where the job's control lines go ({@code RemoteClientPools.jobSession}): formatted, written as they are. */
+    Consumer<String> lines() {
+        return this::write;
     }
 
     /** A note of ftpbridge's own (an attempt, a retry, a verification), marked with {@code #}. */

@@ -1,7 +1,7 @@
 package io.ftpbridge.transfers;
 
 import io.ftpbridge.folders.FolderService;
-import io.ftpbridge.remotes.RemoteConnector;
+import io.ftpbridge.remotes.RemoteClientPools;
 import io.ftpbridge.remotes.RemoteService;
 import io.ftpbridge.remotes.RemoteSession;
 import io.ftpbridge.remotes.RemoteSettings;
@@ -20,10 +20,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one claimed job to its end on the calling thread: connects (its own connection, so the
- * transcript is complete), has the {@link TransferPlanner} expand globs into files once and a
+ * Runs one claimed job to its end on the calling thread: takes a session from the remote's pool
+ * (an idle logged-in client, else a new connection; its whole control conversation goes to the
+ * transcript), has the {@link TransferPlanner} expand globs into files once and a
  * {@link DownloadStep} or {@link UploadStep} move each file. Broken connections are retried with
- * backoff and resume with REST from the bytes already written.
+ * backoff and resume with REST from the bytes already written. Only a session whose every file
+ * went through is given back to the pool; after any failure, cancel or retry it is closed.
  */
 @Component
 class TransferRunner {
@@ -32,7 +34,7 @@ class TransferRunner {
 
     private final TransferJobRepository jobs;
     private final RemoteService remotes;
-    private final RemoteConnector connector;
+    private final RemoteClientPools pools;
     private final FolderService folders;
     private final StorageService storage;
     private final TransferProperties properties;
@@ -40,12 +42,12 @@ class TransferRunner {
     private final DownloadStep download;
     private final UploadStep upload;
 
-    TransferRunner(TransferJobRepository jobs, RemoteService remotes, RemoteConnector connector,
+    TransferRunner(TransferJobRepository jobs, RemoteService remotes, RemoteClientPools pools,
                    FolderService folders, StorageService storage, TransferProperties properties,
                    TransferPlanner planner, DownloadStep download, UploadStep upload) {
         this.jobs = jobs;
         this.remotes = remotes;
-        this.connector = connector;
+        this.pools = pools;
         this.folders = folders;
         this.storage = storage;
         this.properties = properties;
@@ -77,7 +79,7 @@ class TransferRunner {
                 FolderStorage folder = folders.storageOf(job.folder());
                 RemoteSettings settings = remotes.connectionSettings(job.remote());
                 transcript.note("attempt %d by %s".formatted(attempt, owner));
-                session = connector.open(settings, job.dataMode(), transcript.listener());
+                session = pools.jobSession(settings, job.dataMode(), transcript.lines());
                 run.attach(session);
                 if (job.transferType() != null) {
                     session.transferType(job.transferType());
@@ -112,7 +114,11 @@ class TransferRunner {
                                 file.remotePath(), job.folder(), e.getMessage());
                     }
                 }
-                session.close();
+                run.detach(); // a cancel from now on must not reach a connection back in the pool
+                if (failure == null) {
+                    session.close(); // clean: back to the pool
+                    session = null;
+                }
                 finish(run, owner, failure == null ? JobState.SUCCEEDED : JobState.FAILED, failure, transcript);
                 return;
             } catch (JobRun.HaltedException e) {
@@ -137,8 +143,9 @@ class TransferRunner {
                 }
                 transcript.note("%s; retrying in %d ms".formatted(error, backoff.toMillis()));
                 transcript.flush();
-                closeQuietly(session);
                 run.detach();
+                discard(session);
+                session = null;
                 try {
                     run.pause(backoff);
                 } catch (JobRun.HaltedException halted) {
@@ -154,7 +161,7 @@ class TransferRunner {
                 return;
             } finally {
                 run.detach();
-                closeQuietly(session);
+                discard(session);
                 transcript.flush(); // the lines of closing the session after a failure
             }
         }
@@ -203,20 +210,26 @@ class TransferRunner {
         int attempt = jobs.find(job.id()).map(TransferJob::attempts).orElse(0);
         TranscriptRecorder transcript = new TranscriptRecorder(jobs, job.id(), attempt, owner);
         transcript.note("cancelled: removing temporary files on the server");
-        try (RemoteSession session = connector.open(remotes.connectionSettings(job.remote()), job.dataMode(),
-                transcript.listener())) {
+        RemoteSession session = null;
+        try {
+            session = pools.jobSession(remotes.connectionSettings(job.remote()), job.dataMode(), transcript.lines());
             for (TransferFile f : unfinished) {
                 FileStep.deleteIfAllowed(session, JobPaths.partialName(f.remotePath(), job.id()));
             }
+            session.close();
+            session = null;
         } catch (IOException | RuntimeException e) {
             log.warn("Could not remove remote partial files: id={} remote={} error={}", job.id(), job.remote(), e.toString());
         } finally {
+            discard(session);
             transcript.flush();
         }
     }
 
-    private static void closeQuietly(RemoteSession session) {
+    /** Closes a session that failed, was cancelled or may be mid-command: never back to the pool. */
+    private static void discard(RemoteSession session) {
         if (session != null) {
+            session.broken();
             session.close();
         }
     }

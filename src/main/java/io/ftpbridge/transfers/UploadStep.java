@@ -52,7 +52,9 @@ final class UploadStep extends FileStep {
                 }
             }
             written = JobPaths.partialName(target, job.id());
-            offset = binary ? Math.max(0, session.size(written)) : 0;
+            // only a file this job began (RUNNING) resumes; a PENDING one starts afresh: whatever has its
+            // temporary name was not sent by this job (another client may have planted it)
+            offset = binary && file.state() == FileState.RUNNING ? Math.max(0, session.size(written)) : 0;
         }
         if (offset > size) {
             offset = 0;

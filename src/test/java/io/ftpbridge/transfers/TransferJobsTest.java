@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -243,6 +244,51 @@ class TransferJobsTest {
         TransferTestSupport.awaitState(api, ascii, "SUCCEEDED", Duration.ofSeconds(30));
         assertThat(api.get("/api/v1/transfers/" + ascii + "/transcript").text()).contains("> TYPE A", "> PORT 127,0,0,1,");
         assertThat(Files.readString(folderRoot.resolve("modes/ascii.txt"))).isEqualTo("line one\nline two\n");
+    }
+
+    @Test
+    void aJobReusesTheConnectionAnEarlierJobLeftCleanInTheRemotesModeAndTypeButNeverOneThatFailed() throws Exception {
+        fast.put("pooled/crlf.txt", "a\r\nb\r\n".getBytes(StandardCharsets.UTF_8));
+        TransferTestSupport.createRemote(api, "jobs-pooled", fast, "EPSV");
+
+        long ascii = submit("""
+                {"remote":"jobs-pooled","direction":"DOWNLOAD","remotePath":"/pooled/crlf.txt","folder":"jobs",
+                 "localPath":"pooled/ascii.txt","dataMode":"PORT","transferType":"ASCII"}""");
+        TransferTestSupport.awaitState(api, ascii, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + ascii + "/transcript").text()).contains("> PASS ****", "> TYPE A", "> PORT ")
+                .doesNotContain("# reusing");
+        assertThat(pool("jobs-pooled")).containsEntry("created", 1).containsEntry("idle", 1);
+
+        // the next job gets that connection back in the remote's own data mode (EPSV) and type (binary)
+        long binary = submit("""
+                {"remote":"jobs-pooled","direction":"DOWNLOAD","remotePath":"/pooled/crlf.txt","folder":"jobs",
+                 "localPath":"pooled/binary.txt"}""");
+        TransferTestSupport.awaitState(api, binary, "SUCCEEDED", Duration.ofSeconds(30));
+        String transcript = api.get("/api/v1/transfers/" + binary + "/transcript").text();
+        assertThat(transcript).contains("# reusing the connection to 127.0.0.1:" + fast.port(), "> PASS ****", "> EPSV",
+                "> RETR /pooled/crlf.txt").doesNotContain("> PORT ", "> TYPE A").doesNotContain(FtpPeers.PASSWORD);
+        assertThat(Files.readString(folderRoot.resolve("pooled/binary.txt"))).isEqualTo("a\r\nb\r\n");
+        assertThat(pool("jobs-pooled")).containsEntry("created", 1).containsEntry("idle", 1);
+
+        // a job that failed leaves its connection in an unknown state: closed, and the next job opens a new one
+        long missing = submit("""
+                {"remote":"jobs-pooled","direction":"DOWNLOAD","remotePath":"/pooled/missing.txt","folder":"jobs",
+                 "localPath":"pooled/missing.txt"}""");
+        TransferTestSupport.awaitState(api, missing, "FAILED", Duration.ofSeconds(30));
+        assertThat(pool("jobs-pooled")).as(api.get("/api/v1/transfers/" + missing + "/transcript").text())
+                .containsEntry("destroyed", 1).containsEntry("idle", 0);
+        long again = submit("""
+                {"remote":"jobs-pooled","direction":"DOWNLOAD","remotePath":"/pooled/crlf.txt","folder":"jobs",
+                 "localPath":"pooled/again.txt"}""");
+        TransferTestSupport.awaitState(api, again, "SUCCEEDED", Duration.ofSeconds(30));
+        assertThat(api.get("/api/v1/transfers/" + again + "/transcript").text()).contains("> PASS ****").doesNotContain("# reusing");
+        assertThat(pool("jobs-pooled")).containsEntry("created", 2);
+    }
+
+    private Map<String, Integer> pool(String remote) {
+        JsonNode pool = api.get("/api/v1/remotes/" + remote + "/pool").json();
+        return Map.of("created", pool.get("created").asInt(), "destroyed", pool.get("destroyed").asInt(),
+                "idle", pool.get("idle").asInt(), "active", pool.get("active").asInt());
     }
 
     @Test
