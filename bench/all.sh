@@ -19,15 +19,18 @@ runs=${2:-5}
 only=${3:-all}
 case $only in all|jobs) ;; *) echo "usage: bench/all.sh [--ftp-only] [size-MiB] [runs] [jobs]" >&2; exit 2 ;; esac
 . bench/lib.sh
+# rec NAME: appends a measurement to $work/NAME; the warm-up rounds' numbers are dropped
+warm=0
+rec() { if [ "$warm" = 1 ]; then cat > /dev/null; else cat >> "$work/$1"; fi; }
 
 if $ftp_only; then
   : > "$work/ftp-down"; : > "$work/vs-down"; : > "$work/ftp-up"; : > "$work/vs-up"
   speed $ours/payload.bin >/dev/null; speed $vs/payload.bin >/dev/null; upspeed $ours/upload.bin >/dev/null
   for run in $(seq 1 "$runs"); do
-    settle; speed $ours/payload.bin >> "$work/ftp-down"
-    settle; speed $vs/payload.bin >> "$work/vs-down"
-    settle; upspeed $ours/upload.bin >> "$work/ftp-up"
-    settle; upspeed $vs/upload.bin >> "$work/vs-up"
+    settle; speed $ours/payload.bin | rec ftp-down
+    settle; speed $vs/payload.bin | rec vs-down
+    settle; upspeed $ours/upload.bin | rec ftp-up
+    settle; upspeed $vs/upload.bin | rec vs-up
   done
   awk -v fd="$(median < "$work/ftp-down")" -v vd="$(median < "$work/vs-down")" -v fu="$(median < "$work/ftp-up")" \
       -v vu="$(median < "$work/vs-up")" -v size="$size_mib" -v runs="$runs" 'BEGIN {
@@ -92,36 +95,41 @@ rm -f "$work/vsftpd-root/job-up-0.bin"
 # into memory other runs had just freed and the host had taken back was slower whichever side it was
 # (DAMON and free page reporting on this VM; bench/README.md, 2026-11-26)
 curl_down() {
-  settle; speedto "$work/data/storage/bench/curl-file.bin" $vs/payload.bin >> "$work/curl-file-down"
+  settle; speedto "$work/data/storage/bench/curl-file.bin" $vs/payload.bin | rec curl-file-down
   rm -f "$work/data/storage/bench/curl-file.bin"
 }
 job_down() {
-  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}" >> "$work/job-down"
+  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"DOWNLOAD\",\"remotePath\":\"/payload.bin\",\"folder\":\"bench\",\"localPath\":\"job-$run.bin\",\"verify\":false}" | rec job-down
   api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/job-$run.bin
 }
 curl_up() {
-  settle; curlrenamed curl-up-$run.bin >> "$work/curl-up-renamed"; rm -f "$work/vsftpd-root/curl-up-$run.bin"
-  settle; upspeed $vs/curl-new-$run.bin >> "$work/curl-up-new"; rm -f "$work/vsftpd-root/curl-new-$run.bin"
+  settle; curlrenamed curl-up-$run.bin | rec curl-up-renamed; rm -f "$work/vsftpd-root/curl-up-$run.bin"
+  settle; upspeed $vs/curl-new-$run.bin | rec curl-up-new; rm -f "$work/vsftpd-root/curl-new-$run.bin"
 }
 job_up() {
-  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" >> "$work/job-up"
+  settle; job "{\"remote\":\"bench-vsftpd\",\"direction\":\"UPLOAD\",\"remotePath\":\"/job-up-$run.bin\",\"folder\":\"bench\",\"localPath\":\"payload.bin\",\"verify\":false}" | rec job-up
   rm -f "$work/vsftpd-root/job-up-$run.bin"
 }
-for run in $(seq 1 "$runs"); do
+round() {
   if [ "$only" = all ]; then
-    settle; speed $ours/payload.bin >> "$work/ftp-down"
-    settle; speed $vs/payload.bin >> "$work/vs-down"
-    settle; upspeed $ours/upload.bin >> "$work/ftp-up"
-    settle; upspeed $vs/upload.bin >> "$work/vs-up"
-    # the same to a new name on both (no replace: ftpbridge's atomic replace keeps the old file until the
-    # rename, and ext4 flushes a file renamed over another; vsftpd truncates in place), for information
-    settle; upspeed $ours/new-$run.bin >> "$work/ftp-up-new"; rm -f "$work/data/storage/bench/new-$run.bin"
-    settle; upspeed $vs/new-$run.bin >> "$work/vs-up-new"; rm -f "$work/vsftpd-root/new-$run.bin"
-    settle; curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin >> "$work/rest-down"
-    settle; curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin >> "$work/rest-up"
+    settle; speed $ours/payload.bin | rec ftp-down
+    settle; speed $vs/payload.bin | rec vs-down
+    settle; upspeed $ours/upload.bin | rec ftp-up
+    settle; upspeed $vs/upload.bin | rec vs-up
+    # the same to a new name on both (nothing replaced: no old content to free on either side), for information
+    settle; upspeed $ours/new-$run.bin | rec ftp-up-new; rm -f "$work/data/storage/bench/new-$run.bin"
+    settle; upspeed $vs/new-$run.bin | rec vs-up-new; rm -f "$work/vsftpd-root/new-$run.bin"
+    settle; curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin | rec rest-down
+    settle; curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin | rec rest-up
   fi
   if [ $((run % 2)) = 1 ]; then curl_down; job_down; curl_up; job_up; else job_down; curl_down; job_up; curl_up; fi
-done
+}
+# BENCH_WARMUP whole rounds first, not measured (default 2): with only a transfer of each kind before them,
+# the first measured runs shared the two cores with the JIT's compiler threads (ftpbridge's side only)
+warm=1
+for run in $(seq 1 "${BENCH_WARMUP:-2}"); do round; done
+warm=0
+for run in $(seq 1 "$runs"); do round; done
 m() { if [ -s "$work/$1" ]; then median < "$work/$1"; else echo 0; fi; }
 awk -v fd="$(m ftp-down)" -v vd="$(m vs-down)" -v fu="$(m ftp-up)" -v vu="$(m vs-up)" \
     -v rd="$(m rest-down)" -v ru="$(m rest-up)" -v cd="$(m curl-file-down)" -v jd="$(m job-down)" -v ju="$(m job-up)" \
