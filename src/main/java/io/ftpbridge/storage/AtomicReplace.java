@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.slf4j.Logger;
@@ -39,9 +38,11 @@ final class AtomicReplace {
      * Moves {@code source} over {@code target} atomically. Returns where the target's old content
      * is now (at {@code source}'s path, for the caller to delete) when the two were swapped, or null
      * when there is nothing left to delete (the target was new, or a plain move dropped it).
+     *
+     * @param targetIsFile whether the caller found a regular file at {@code target} (only such are swapped)
      */
-    static Path replace(Path source, Path target) throws IOException {
-        if (LIBC != null && Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+    static Path replace(Path source, Path target, boolean targetIsFile) throws IOException {
+        if (LIBC != null && targetIsFile) {
             try {
                 LIBC.renameat2(AT_FDCWD, source.toString(), AT_FDCWD, target.toString(), RENAME_EXCHANGE);
                 return source;
@@ -56,8 +57,8 @@ final class AtomicReplace {
     }
 
     /** {@link #replace}, deleting the old content before returning. */
-    static void replaceAndDelete(Path source, Path target) throws IOException {
-        Path old = replace(source, target);
+    static void replaceAndDelete(Path source, Path target, boolean targetIsFile) throws IOException {
+        Path old = replace(source, target, targetIsFile);
         if (old != null) {
             Files.deleteIfExists(old);
         }

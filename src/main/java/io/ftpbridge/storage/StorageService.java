@@ -97,8 +97,12 @@ public class StorageService {
     void discard(Path old) {
         Path doomed = partials.resolve(UUID.randomUUID() + DISCARD_SUFFIX);
         try {
-            Files.createDirectories(partials);
-            Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException noPartialsYet) {
+                Files.createDirectories(partials);
+                Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
+            }
             discards.execute(() -> deleteDiscarded(doomed));
         } catch (IOException | RuntimeException e) {
             deleteDiscarded(Files.exists(doomed, LinkOption.NOFOLLOW_LINKS) ? doomed : old);
@@ -560,7 +564,7 @@ public class StorageService {
                         throw new QuotaExceededException(folder.name(),
                                 "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
                     }
-                    moveInto(staged, target, relativeTarget);
+                    moveInto(staged, target, relativeTarget, replacesFile);
                     if (account.known) {
                         account.bytes += size - old;
                         account.files += replacesFile ? 0 : 1;
@@ -571,15 +575,15 @@ public class StorageService {
         });
     }
 
-    private void moveInto(Path source, Path target, String relativeTarget) throws IOException {
+    private void moveInto(Path source, Path target, String relativeTarget, boolean replacesFile) throws IOException {
         try {
-            AtomicReplace.replaceAndDelete(source, target);
+            AtomicReplace.replaceAndDelete(source, target, replacesFile);
         } catch (AtomicMoveNotSupportedException otherFileSystem) {
             Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
             try (WriteLocks.Held marker = locks.acquire(temp, relativeTarget)) {
                 try {
                     Files.copy(source, temp);
-                    AtomicReplace.replaceAndDelete(temp, target);
+                    AtomicReplace.replaceAndDelete(temp, target, replacesFile);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(temp);
                     throw e;

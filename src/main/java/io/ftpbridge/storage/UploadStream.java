@@ -250,7 +250,7 @@ public final class UploadStream extends OutputStream {
                                 "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
                     }
                 }
-                Path oldContent = AtomicReplace.replace(temp, target);
+                Path oldContent = AtomicReplace.replace(temp, target, replacesFile);
                 if (oldContent != null) {
                     storage.discard(oldContent);
                 }

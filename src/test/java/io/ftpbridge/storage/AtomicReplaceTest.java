@@ -29,7 +29,7 @@ class AtomicReplaceTest {
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-1.part"), "new content");
 
         try (InputStream reader = Files.newInputStream(target)) {
-            AtomicReplace.replaceAndDelete(upload, target);
+            AtomicReplace.replaceAndDelete(upload, target, true);
 
             assertThat(new String(reader.readAllBytes())).isEqualTo("old content");
         }
@@ -43,7 +43,7 @@ class AtomicReplaceTest {
         Path target = Files.writeString(dir.resolve("data.bin"), "old");
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-3.part"), "new");
 
-        assertThat(AtomicReplace.replace(upload, target)).isEqualTo(upload);
+        assertThat(AtomicReplace.replace(upload, target, true)).isEqualTo(upload);
 
         assertThat(Files.readString(target)).isEqualTo("new");
         assertThat(Files.readString(upload)).isEqualTo("old");
@@ -53,7 +53,7 @@ class AtomicReplaceTest {
     void aNewNameIsCreated() throws Exception {
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-2.part"), "first");
 
-        assertThat(AtomicReplace.replace(upload, dir.resolve("new.csv"))).as("nothing old to delete").isNull();
+        assertThat(AtomicReplace.replace(upload, dir.resolve("new.csv"), false)).as("nothing old to delete").isNull();
 
         assertThat(Files.readString(dir.resolve("new.csv"))).isEqualTo("first");
         assertThat(names()).containsExactly("new.csv");
@@ -64,7 +64,7 @@ class AtomicReplaceTest {
         Path staged = Files.writeString(Files.createDirectory(dir.resolve("partials")).resolve("0.part"), "staged");
         Path target = Files.writeString(Files.createDirectory(dir.resolve("folder")).resolve("in.bin"), "old");
 
-        AtomicReplace.replaceAndDelete(staged, target);
+        AtomicReplace.replaceAndDelete(staged, target, true);
 
         assertThat(Files.readString(target)).isEqualTo("staged");
         assertThat(Files.list(dir.resolve("partials")).count()).isZero();
