@@ -345,6 +345,10 @@ final class DataTransfer {
 
         void add(long n, int bytesPerSecond) throws IOException {
             total += n;
+            if (bytesPerSecond > 0) {
+                // before the bytes count: a limited transfer's rate, as the sessions API shows it, never passes the limit
+                pace(started, total, bytesPerSecond);
+            }
             unreported += n;
             bytes.set(total);
             long now = System.nanoTime();
@@ -352,9 +356,6 @@ final class DataTransfer {
             if (unreported >= STEP || now - lastReport >= REPORT_NANOS) {
                 report();
                 lastReport = now;
-            }
-            if (bytesPerSecond > 0) {
-                pace(started, total, bytesPerSecond);
             }
         }
 
