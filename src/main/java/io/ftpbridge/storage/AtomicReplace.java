@@ -56,14 +56,6 @@ final class AtomicReplace {
         return null;
     }
 
-    /** {@link #replace}, deleting the old content before returning. */
-    static void replaceAndDelete(Path source, Path target, boolean targetIsFile) throws IOException {
-        Path old = replace(source, target, targetIsFile);
-        if (old != null) {
-            Files.deleteIfExists(old);
-        }
-    }
-
     /** Whether existing files are replaced by swapping (renameat2 is bound). */
     static boolean swaps() {
         return LIBC != null;

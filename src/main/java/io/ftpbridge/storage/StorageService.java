@@ -88,13 +88,24 @@ public class StorageService {
     }
 
     /**
+     * Puts {@code source} in {@code target}'s place atomically ({@link AtomicReplace}); the target's
+     * old content, when the two were swapped, is {@link #discard discarded}.
+     */
+    void replace(Path source, Path target, boolean replacesFile) throws IOException {
+        Path oldContent = AtomicReplace.replace(source, target, replacesFile);
+        if (oldContent != null) {
+            discard(oldContent);
+        }
+    }
+
+    /**
      * Deletes a replaced file's old content without making the upload wait: freeing a large file's
      * blocks takes ext4 tens of milliseconds (40–60 ms for 256 MiB here), time the client's 226
      * need not include. The file is first moved out of its folder into the partials directory (a
      * cheap rename, so listings, quotas and the folder's clean-up never see it again), then deleted
      * on the {@code storage-discard} thread; one left by a crash is deleted at the next start.
      */
-    void discard(Path old) {
+    private void discard(Path old) {
         Path doomed = partials.resolve(UUID.randomUUID() + DISCARD_SUFFIX);
         try {
             try {
@@ -577,13 +588,13 @@ public class StorageService {
 
     private void moveInto(Path source, Path target, String relativeTarget, boolean replacesFile) throws IOException {
         try {
-            AtomicReplace.replaceAndDelete(source, target, replacesFile);
+            replace(source, target, replacesFile);
         } catch (AtomicMoveNotSupportedException otherFileSystem) {
             Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + ".part");
             try (WriteLocks.Held marker = locks.acquire(temp, relativeTarget)) {
                 try {
                     Files.copy(source, temp);
-                    AtomicReplace.replaceAndDelete(temp, target, replacesFile);
+                    replace(temp, target, replacesFile);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(temp);
                     throw e;

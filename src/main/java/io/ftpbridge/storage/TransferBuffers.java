@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The 1 MiB direct buffers that uploads (FTP and REST) pass through on their way to disk: a direct
- * buffer is read into from a socket and written to a file without a copy through the Java heap.
- * Buffers of uploads that ended are kept for the next ones (direct memory is freed only by a GC),
- * up to a few; more are allocated while many uploads run at once and dropped afterwards.
+ * The 1 MiB direct buffers that uploads (FTP and REST) and transfer jobs pass through between a
+ * socket and a file: a direct buffer is read into and written from without a copy through the Java
+ * heap. Buffers of transfers that ended are kept for the next ones (direct memory is freed only by a GC),
+ * up to a few; more are allocated while many transfers run at once and dropped afterwards.
  */
 public final class TransferBuffers {
 

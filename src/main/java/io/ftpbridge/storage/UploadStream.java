@@ -250,10 +250,7 @@ public final class UploadStream extends OutputStream {
                                 "folder '%s' holds its quota of %d files".formatted(folder.name(), folder.quotaFiles()));
                     }
                 }
-                Path oldContent = AtomicReplace.replace(temp, target, replacesFile);
-                if (oldContent != null) {
-                    storage.discard(oldContent);
-                }
+                storage.replace(temp, target, replacesFile);
                 settled = true;
                 if (account != null) {
                     account.bytes -= old;

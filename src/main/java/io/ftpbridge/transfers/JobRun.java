@@ -2,6 +2,7 @@ package io.ftpbridge.transfers;
 
 import io.ftpbridge.remotes.DataConnection;
 import io.ftpbridge.remotes.RemoteSession;
+import io.ftpbridge.storage.TransferBuffers;
 import io.ftpbridge.storage.UploadStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,15 +35,12 @@ final class JobRun {
     private final LiveProgress progress = new LiveProgress();
     private final CountDownLatch halted = new CountDownLatch(1);
     private volatile Halt halt;
-    private static final int COPY_STEP = 1024 * 1024;
     /**
      * How much of the buffer an upload reads from the file and writes to the socket at a time: as
      * curl does (64 KiB), in steps that stay in the CPU's caches between the read and the write. With
      * the whole 1 MiB per step the data phase into vsftpd took ~20 % longer (bench/README.md, issue 12).
      */
     private static final int SEND_STEP = 128 * 1024;
-    /** One direct buffer per transfer thread (a fixed pool), reused by every job it runs. */
-    private static final ThreadLocal<ByteBuffer> CHUNKS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(COPY_STEP));
 
     private volatile RemoteSession session;
     private volatile Closeable stream;
@@ -136,12 +134,12 @@ final class JobRun {
      * updates happen per large chunk and no byte is copied through the Java heap.
      */
     void copy(DataConnection in, UploadStream out) throws IOException, HaltedException {
-        ByteBuffer buffer = CHUNKS.get();
+        ByteBuffer buffer = TransferBuffers.take();
         try {
             boolean end = false;
             while (!end) {
                 buffer.clear();
-                while (buffer.position() < COPY_STEP / 2) {
+                while (buffer.position() < TransferBuffers.SIZE / 2) {
                     if (in.read(buffer) < 0) {
                         end = true;
                         break;
@@ -159,15 +157,17 @@ final class JobRun {
         } catch (IOException e) {
             check(); // a connection closed by cancel or shutdown is not a fault to retry
             throw e;
+        } finally {
+            TransferBuffers.release(buffer);
         }
     }
 
     /**
      * Sends a file from {@code position} to its end over an upload's data connection through this
-     * thread's 1 MiB direct buffer, checking for a halt and counting progress per step.
+     * pooled 1 MiB direct buffer ({@link TransferBuffers}), checking for a halt and counting progress per step.
      */
     void send(FileChannel in, long position, DataConnection out) throws IOException, HaltedException {
-        ByteBuffer buffer = CHUNKS.get();
+        ByteBuffer buffer = TransferBuffers.take();
         long at = position;
         try {
             while (at < in.size()) {
@@ -179,6 +179,8 @@ final class JobRun {
         } catch (IOException e) {
             check();
             throw e;
+        } finally {
+            TransferBuffers.release(buffer);
         }
     }
 }

@@ -29,7 +29,7 @@ class AtomicReplaceTest {
         Path upload = Files.writeString(dir.resolve(".ftpbridge-upload-1.part"), "new content");
 
         try (InputStream reader = Files.newInputStream(target)) {
-            AtomicReplace.replaceAndDelete(upload, target, true);
+            Files.delete(AtomicReplace.replace(upload, target, true));
 
             assertThat(new String(reader.readAllBytes())).isEqualTo("old content");
         }
@@ -64,7 +64,7 @@ class AtomicReplaceTest {
         Path staged = Files.writeString(Files.createDirectory(dir.resolve("partials")).resolve("0.part"), "staged");
         Path target = Files.writeString(Files.createDirectory(dir.resolve("folder")).resolve("in.bin"), "old");
 
-        AtomicReplace.replaceAndDelete(staged, target, true);
+        Files.delete(AtomicReplace.replace(staged, target, true));
 
         assertThat(Files.readString(target)).isEqualTo("staged");
         assertThat(Files.list(dir.resolve("partials")).count()).isZero();
