@@ -1,7 +1,6 @@
 package io.ftpbridge.storage;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +16,13 @@ import org.slf4j.LoggerFactory;
  * {@code auto_da_alloc}) start the writeback of the whole new file before the call returns: 60–140 ms
  * for 256 MiB here, spent before the FTP client gets its 226. On Linux the two files are therefore
  * swapped with {@code renameat2(RENAME_EXCHANGE)}, equally atomic, which leaves writeback to the
- * kernel's flusher, and the old content, now under the source's name, is deleted by the caller. Where that call is
+ * kernel's flusher, and the old content, now under the source's name, is the caller's (see {@link ReusedContent}). Where that call is
  * missing or refused (another OS, a file system without it, a replaced file gone meanwhile) it is a
  * plain atomic move, as before. Durability is the same either way: neither path calls fsync.
  */
 final class AtomicReplace {
 
     private static final Logger log = LoggerFactory.getLogger(AtomicReplace.class);
-    private static final int AT_FDCWD = -100;
-    private static final int RENAME_EXCHANGE = 2;
-    private static final int ENOENT = 2;
-
-    /** The C library's {@code renameat2}, bound once; null where it cannot be used. */
-    private static final LibC LIBC = bind();
 
     private AtomicReplace() {
     }
@@ -42,12 +35,12 @@ final class AtomicReplace {
      * @param targetIsFile whether the caller found a regular file at {@code target} (only such are swapped)
      */
     static Path replace(Path source, Path target, boolean targetIsFile) throws IOException {
-        if (LIBC != null && targetIsFile) {
+        if (NativeFiles.available() && targetIsFile) {
             try {
-                LIBC.renameat2(AT_FDCWD, source.toString(), AT_FDCWD, target.toString(), RENAME_EXCHANGE);
+                NativeFiles.exchange(source, target);
                 return source;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != ENOENT) {
+                if (e.getErrorCode() != NativeFiles.ENOENT) {
                     log.debug("renameat2 refused, moving instead: target={} errno={}", target, e.getErrorCode());
                 }
             }
@@ -58,24 +51,6 @@ final class AtomicReplace {
 
     /** Whether existing files are replaced by swapping (renameat2 is bound). */
     static boolean swaps() {
-        return LIBC != null;
-    }
-
-    private static LibC bind() {
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            return null;
-        }
-        try {
-            LibC libc = Native.load("c", LibC.class);
-            log.info("Replacing uploads swap files with renameat2(RENAME_EXCHANGE)");
-            return libc;
-        } catch (LinkageError | RuntimeException e) {
-            log.info("Replacing uploads with rename(2): renameat2 is not available ({})", e.toString());
-            return null;
-        }
-    }
-
-    interface LibC extends com.sun.jna.Library {
-        int renameat2(int oldDirFd, String oldPath, int newDirFd, String newPath, int flags) throws LastErrorException;
+        return NativeFiles.available();
     }
 }

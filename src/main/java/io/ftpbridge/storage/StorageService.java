@@ -24,9 +24,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -45,9 +42,6 @@ public class StorageService {
 
     /** Prefix of in-progress uploads; hidden from listings and refused as a path, counted in usage. */
     static final String TEMP_PREFIX = ".ftpbridge-upload-";
-    /** Suffix of replaced files' old contents waiting in the partials directory to be deleted. */
-    private static final String DISCARD_SUFFIX = ".discard";
-
     /**
      * Partial files of transfer jobs of earlier versions, which kept them inside folders; still
      * hidden from listings. Jobs now keep them in {@link #partialFile the partials directory}.
@@ -62,12 +56,8 @@ public class StorageService {
     private final QuotaLedger ledger = new QuotaLedger();
     private final WriteLocks locks;
     private final ApplicationEventPublisher events;
-    /** Deletes the old content of replaced files (see {@link #discard}), one at a time, off the upload's thread. */
-    private final ExecutorService discards = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "storage-discard");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Replaced files' old contents: deleted off the upload's thread, or written over by the next upload. */
+    private final ReusedContent oldContents;
 
     public StorageService(StorageProperties properties) throws IOException {
         this(properties, event -> { });
@@ -84,64 +74,23 @@ public class StorageService {
         properties.allowedRoots().forEach(r -> roots.add(r.toAbsolutePath().normalize()));
         this.allowedRoots = List.copyOf(roots);
         this.locks = new WriteLocks(properties.writeLockWait());
-        removeDiscarded();
+        this.oldContents = new ReusedContent(partials);
     }
 
     /**
      * Puts {@code source} in {@code target}'s place atomically ({@link AtomicReplace}); the target's
-     * old content, when the two were swapped, is {@link #discard discarded}.
+     * old content, when the two were swapped, goes to {@link ReusedContent}.
      */
     void replace(Path source, Path target, boolean replacesFile) throws IOException {
         Path oldContent = AtomicReplace.replace(source, target, replacesFile);
         if (oldContent != null) {
-            discard(oldContent);
-        }
-    }
-
-    /**
-     * Deletes a replaced file's old content without making the upload wait: freeing a large file's
-     * blocks takes ext4 tens of milliseconds (40–60 ms for 256 MiB here), time the client's 226
-     * need not include. The file is first moved out of its folder into the partials directory (a
-     * cheap rename, so listings, quotas and the folder's clean-up never see it again), then deleted
-     * on the {@code storage-discard} thread; one left by a crash is deleted at the next start.
-     */
-    private void discard(Path old) {
-        Path doomed = partials.resolve(UUID.randomUUID() + DISCARD_SUFFIX);
-        try {
-            try {
-                Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
-            } catch (NoSuchFileException noPartialsYet) {
-                Files.createDirectories(partials);
-                Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
-            }
-            discards.execute(() -> deleteDiscarded(doomed));
-        } catch (IOException | RuntimeException e) {
-            deleteDiscarded(Files.exists(doomed, LinkOption.NOFOLLOW_LINKS) ? doomed : old);
-        }
-    }
-
-    private static void deleteDiscarded(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            log.warn("Could not delete the old content of a replaced file: path={} error={}", path, e.toString());
-        }
-    }
-
-    /** Deletes the old contents that an earlier run had not deleted yet (killed meanwhile). */
-    private void removeDiscarded() throws IOException {
-        if (!Files.isDirectory(partials)) {
-            return;
-        }
-        try (DirectoryStream<Path> doomed = Files.newDirectoryStream(partials, "*" + DISCARD_SUFFIX)) {
-            doomed.forEach(StorageService::deleteDiscarded);
+            oldContents.discard(oldContent);
         }
     }
 
     @PreDestroy
     void finishDiscards() throws InterruptedException {
-        discards.shutdown();
-        discards.awaitTermination(10, TimeUnit.SECONDS);
+        oldContents.close();
     }
 
     /** Tells listeners (events/) about a change in a folder, naming the current {@link StorageCaller}. */
@@ -509,7 +458,12 @@ public class StorageService {
                     }
                 }
                 if (kind == UploadStream.Kind.REPLACE) {
-                    channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    // a folder with a quota never takes an old content: a walk would count its stale bytes
+                    channel = account == null ? oldContents.reuse(temp) : null;
+                    if (channel == null) {
+                        channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        oldContents.learnFrom(temp);
+                    }
                     markInUse(channel);
                 } else {
                     channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

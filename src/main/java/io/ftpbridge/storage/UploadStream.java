@@ -30,7 +30,7 @@ public final class UploadStream extends OutputStream {
 
     /** Where the bytes go. */
     enum Kind {
-        /** Into a hidden temporary file beside the target, moved over it at commit. */
+        /** Into a hidden temporary file beside the target (new, or a {@link ReusedContent reused old content}), moved over it at commit. */
         REPLACE,
         /** Into the target itself (append, or resume at an offset), truncated at the end at commit. */
         IN_PLACE,
@@ -190,9 +190,7 @@ public final class UploadStream extends OutputStream {
         }
         try {
             flushBuffer();
-            if (kind != Kind.REPLACE) {
-                channel.truncate(channel.position());
-            }
+            channel.truncate(channel.position()); // a replacing upload's may be a reused old content, longer
             channel.close();
             if (kind == Kind.REPLACE) {
                 moveIntoPlace();
@@ -340,6 +338,7 @@ public final class UploadStream extends OutputStream {
         try {
             if (keepPartial) {
                 flushBuffer();
+                channel.truncate(channel.position());
             }
         } finally {
             channel.close();

@@ -3,10 +3,16 @@ package io.ftpbridge.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An upload that replaces a file leaves exactly the new file in the folder; the old content leaves
  * the folder at once and the quota with it, and is deleted on a thread of its own, or at the next
- * start when the process died first.
+ * start when the process died first, or written over by a later upload when nobody else can see it
+ * ({@link ReusedContent}).
  */
 class ReplacingUploadTest {
 
@@ -22,7 +29,7 @@ class ReplacingUploadTest {
     Path dataDir;
 
     @Test
-    void theOldContentLeavesTheFolderAtOnceAndIsDeletedSoonAfter() throws Exception {
+    void theOldContentLeavesTheFolderAtOnceAndIsDeletedAtTheLatestAtShutdown() throws Exception {
         Path partials = dataDir.resolve("partials");
         StorageService storage = storage(partials);
         FolderStorage folder = new FolderStorage("reports", dataDir.resolve("storage/reports"), 1_000_000, 0);
@@ -36,7 +43,10 @@ class ReplacingUploadTest {
         assertThat(Files.size(folder.root().resolve("daily.csv"))).isEqualTo(700_000);
         assertThat(names(folder.root())).containsExactly("daily.csv");
         assertThat(storage.usage(folder).bytes()).isEqualTo(700_000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.isDirectory(partials) || names(partials).isEmpty());
+        assertThat(names(partials)).as("kept a while for reuse, out of the folder").hasSize(1)
+                .allMatch(name -> name.endsWith(ReusedContent.SUFFIX));
+        storage.finishDiscards();
+        assertThat(names(partials)).isEmpty();
     }
 
     @Test
@@ -48,6 +58,132 @@ class ReplacingUploadTest {
         storage(partials);
 
         assertThat(names(partials)).as("a job's partials stay").containsExactly("job9");
+    }
+
+    @Test
+    void aLaterUploadWritesOverTheOldContentAndKeepsOnlyItsOwnBytes() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = folderWithDaily(storage);
+        Object oldContent = fileKey(folder.root().resolve("daily.csv"));
+        upload(storage, folder, "daily.csv", 700_000, (byte) 2);
+
+        upload(storage, folder, "small.csv", 1_000, (byte) 3);
+
+        Path small = folder.root().resolve("small.csv");
+        assertThat(fileKey(small)).as("the old content's inode, written over").isEqualTo(oldContent);
+        assertThat(Files.readAllBytes(small)).hasSize(1_000).containsOnly(3);
+        assertThat(Files.readAllBytes(folder.root().resolve("daily.csv"))).hasSize(700_000).containsOnly(2);
+        assertThat(names(folder.root())).containsExactly("daily.csv", "small.csv");
+        assertThat(names(dataDir.resolve("partials"))).isEmpty();
+    }
+
+    @Test
+    void anOldContentThatADownloadStillReadsIsNeverWrittenOver() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = folderWithDaily(storage);
+        Object oldContent = fileKey(folder.root().resolve("daily.csv"));
+
+        try (InputStream download = Files.newInputStream(folder.root().resolve("daily.csv"))) {
+            replaceDailyThenUploadOther(storage, folder);
+
+            assertThat(fileKey(folder.root().resolve("other.csv"))).isNotEqualTo(oldContent);
+            assertThat(download.readAllBytes()).as("what the download opened").hasSize(600_000).containsOnly(1);
+        }
+        awaitOldContentsDeleted();
+    }
+
+    @Test
+    void anOldContentWithAnotherHardLinkIsDeletedNotReused() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = folderWithDaily(storage);
+        Path elsewhere = Files.createLink(dataDir.resolve("backup.csv"), folder.root().resolve("daily.csv"));
+
+        replaceDailyThenUploadOther(storage, folder);
+
+        assertThat(Files.readAllBytes(elsewhere)).hasSize(600_000).containsOnly(1);
+        awaitOldContentsDeleted();
+    }
+
+    @Test
+    void aReusedOldContentGetsANewFilesPermissionsAndABrokenOffUploadKeepsOnlyWhatArrived() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = folderWithDaily(storage);
+        Set<PosixFilePermission> fresh = Files.getPosixFilePermissions(folder.root().resolve("daily.csv"));
+        Files.setPosixFilePermissions(folder.root().resolve("daily.csv"), PosixFilePermissions.fromString("rw-------"));
+        Object oldContent = fileKey(folder.root().resolve("daily.csv"));
+        upload(storage, folder, "daily.csv", 700_000, (byte) 2);
+
+        UploadStream broken = storage.beginUpload(folder, "partly.csv", UploadMode.REPLACE, 0);
+        broken.write(filled(250_000, (byte) 4), 0, 250_000);
+        broken.abort(true); // an FTP transfer broken off: what arrived is kept
+
+        Path partly = folder.root().resolve("partly.csv");
+        assertThat(fileKey(partly)).isEqualTo(oldContent);
+        assertThat(Files.readAllBytes(partly)).hasSize(250_000).containsOnly(4);
+        assertThat(Files.getPosixFilePermissions(partly)).isEqualTo(fresh);
+    }
+
+    @Test
+    void atMostFourOldContentsAreKept() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = unlimited(storage);
+        for (int i = 0; i < 6; i++) {
+            upload(storage, folder, "f" + i, 10_000, (byte) 1);
+        }
+        for (int i = 0; i < 6; i++) {
+            Files.write(dataDir.resolve("new" + i), new byte[10]);
+            storage.placeStaged(folder, copyToPartials(dataDir.resolve("new" + i), i), "f" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(dataDir.resolve("partials")).stream()
+                .filter(name -> name.endsWith(ReusedContent.SUFFIX)).count() == ReusedContent.MAX_KEPT);
+        storage.finishDiscards();
+        assertThat(names(dataDir.resolve("partials"))).as("deleted at shutdown").noneMatch(n -> n.endsWith(ReusedContent.SUFFIX));
+    }
+
+    /** The old content of daily.csv could not be reused by other.csv, so it is deleted. */
+    private void replaceDailyThenUploadOther(StorageService storage, FolderStorage folder) throws Exception {
+        upload(storage, folder, "daily.csv", 700_000, (byte) 2);
+        upload(storage, folder, "other.csv", 800_000, (byte) 3);
+    }
+
+    private void awaitOldContentsDeleted() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> names(dataDir.resolve("partials")).isEmpty());
+    }
+
+    private Path copyToPartials(Path file, int job) throws Exception {
+        Path partial = Files.createDirectories(dataDir.resolve("partials").resolve("job" + job)).resolve("f");
+        return Files.move(file, partial);
+    }
+
+    /** A folder without quota holding daily.csv: 600 000 bytes of 1. */
+    private FolderStorage folderWithDaily(StorageService storage) throws Exception {
+        FolderStorage folder = unlimited(storage);
+        upload(storage, folder, "daily.csv", 600_000, (byte) 1);
+        return folder;
+    }
+
+    private FolderStorage unlimited(StorageService storage) throws Exception {
+        FolderStorage folder = new FolderStorage("inbox", dataDir.resolve("storage/inbox"), 0, 0);
+        Files.createDirectories(folder.root());
+        return folder;
+    }
+
+    private static void upload(StorageService storage, FolderStorage folder, String path, int size, byte value)
+            throws Exception {
+        try (UploadStream upload = storage.beginUpload(folder, path, UploadMode.REPLACE, 0)) {
+            upload.write(filled(size, value), 0, size);
+        }
+    }
+
+    private static byte[] filled(int size, byte value) {
+        byte[] bytes = new byte[size];
+        Arrays.fill(bytes, value);
+        return bytes;
+    }
+
+    private static Object fileKey(Path path) throws Exception {
+        return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
     }
 
     private StorageService storage(Path partials) throws Exception {
