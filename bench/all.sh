@@ -117,7 +117,7 @@ round() {
     settle; upspeed $ours/upload.bin | rec ftp-up
     settle; upspeed $vs/upload.bin | rec vs-up
     # the same to a new name on both (nothing replaced: no old content to free on either side), for information
-    settle; upspeed $ours/new-$run.bin | rec ftp-up-new; rm -f "$work/data/storage/bench/new-$run.bin"
+    settle; upspeed $ours/new-$run.bin | rec ftp-up-new; api -o /dev/null -X DELETE $rest/api/v1/folders/bench/files/new-$run.bin
     settle; upspeed $vs/new-$run.bin | rec vs-up-new; rm -f "$work/vsftpd-root/new-$run.bin"
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_download}\n' $rest/api/v1/folders/bench/files/payload.bin | rec rest-down
     settle; curl -sS -u "$A" -o /dev/null -w '%{speed_upload}\n' -T "$work/payload.bin" $rest/api/v1/folders/bench/files/rest-up.bin | rec rest-up

@@ -50,7 +50,9 @@ A=admin:bench-admin-pw
 rest=http://127.0.0.1:28080
 curl -sf -u $A -H 'Content-Type: application/json' $rest/api/v1/folders -d '{"name":"bench"}' >/dev/null
 curl -sf -u $A -H 'Content-Type: application/json' $rest/api/v1/users -d "{\"username\":\"$user\",\"password\":\"$password\",\"mounts\":[{\"folder\":\"bench\",\"path\":\"/\",\"permissions\":[\"LIST\",\"READ\",\"WRITE\",\"DELETE\"]}]}" >/dev/null
-cp "$work/payload.bin" "$work/data/storage/bench/payload.bin"
+# one inode for both servers' payload: downloads from either read the very same page cache (two copies made
+# by cp could differ in how the kernel cached them, which swung the download ratio from run to run)
+ln "$work/vsftpd-root/payload.bin" "$work/data/storage/bench/payload.bin"
 ours=ftp://127.0.0.1:22121
 vs=ftp://127.0.0.1:22021
 

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The old contents of replaced files, on their way out. Each is first moved out of its folder into
+ * The old contents of replaced files, and deleted files, on their way out. Each is first moved out of its folder into
  * the partials directory (a cheap rename, so listings, quotas and the folder's clean-up never see it
  * again), as {@code <uuid>.discard}. There it is either deleted on the {@code storage-discard}
  * thread (freeing a large file's blocks takes ext4 tens of milliseconds, time a client's 226 need
@@ -50,6 +50,8 @@ final class ReusedContent {
     static final String SUFFIX = ".discard";
     static final int MAX_KEPT = 4;
     static final int KEEP_SECONDS = 30;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
 
     private final Path partials;
     private final ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -74,8 +76,12 @@ final class ReusedContent {
         removeLeftovers();
     }
 
-    /** Takes a replaced file's old content (at {@code old}, in its folder) out of sight: kept for reuse or deleted. */
-    void discard(Path old) {
+    /**
+     * Takes a regular file that is no longer wanted (a replaced file's old content, a deleted file) out
+     * of its folder at once: kept for reuse or deleted. Throws only when the file could neither be
+     * moved out nor deleted where it is.
+     */
+    void discard(Path old) throws IOException {
         Path doomed = partials.resolve(UUID.randomUUID() + SUFFIX);
         try {
             try {
@@ -84,8 +90,10 @@ final class ReusedContent {
                 Files.createDirectories(partials);
                 Files.move(old, doomed, StandardCopyOption.ATOMIC_MOVE);
             }
+        } catch (NoSuchFileException gone) {
+            throw gone;
         } catch (IOException | RuntimeException e) {
-            delete(old);
+            Files.delete(old); // another file system, or no partials directory: deleted in place
             return;
         }
         if (mayKeep(doomed)) {
@@ -109,7 +117,7 @@ final class ReusedContent {
             if (unused(old)) {
                 try {
                     Files.move(old, temp, StandardCopyOption.ATOMIC_MOVE);
-                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+                    FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                     if (!Files.getPosixFilePermissions(temp).equals(fresh.permissions())) {
                         Files.setPosixFilePermissions(temp, fresh.permissions());
                     }
@@ -139,16 +147,17 @@ final class ReusedContent {
         }
     }
 
-    /** Whether an old content may be kept: one link, the owner a new file would have. */
+    /** Whether an old content may be kept: a regular file with one link and the owner a new file would have. */
     private boolean mayKeep(Path doomed) {
         Owner owner = fresh;
         if (!reusable || owner == null) {
             return false;
         }
         try {
-            Map<String, Object> unix = Files.readAttributes(doomed, "unix:nlink,uid,dev", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> unix = Files.readAttributes(doomed, "unix:nlink,uid,dev,mode", LinkOption.NOFOLLOW_LINKS);
             partialsDevice = unix.get("dev");
-            return ((Number) unix.get("nlink")).intValue() == 1 && owner.uid().equals(unix.get("uid"));
+            boolean regularFile = (((Number) unix.get("mode")).intValue() & S_IFMT) == S_IFREG;
+            return regularFile && ((Number) unix.get("nlink")).intValue() == 1 && owner.uid().equals(unix.get("uid"));
         } catch (IOException | RuntimeException e) {
             return false;
         }

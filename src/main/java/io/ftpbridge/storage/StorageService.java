@@ -84,7 +84,11 @@ public class StorageService {
     void replace(Path source, Path target, boolean replacesFile) throws IOException {
         Path oldContent = AtomicReplace.replace(source, target, replacesFile);
         if (oldContent != null) {
-            oldContents.discard(oldContent);
+            try {
+                oldContents.discard(oldContent);
+            } catch (IOException e) {
+                log.warn("Could not delete the old content of a replaced file: path={} error={}", oldContent, e.toString());
+            }
         }
     }
 
@@ -712,8 +716,10 @@ public class StorageService {
                                 Files.delete(p);
                             }
                         }
-                    } else {
+                    } else if (directory) {
                         Files.delete(path);
+                    } else {
+                        oldContents.discard(path); // out of the folder at once; freed off the reply path, or reused
                     }
                 } catch (IOException | RuntimeException e) {
                     account.known = false; // part of it may be gone: walk again before the next quota decision

@@ -78,6 +78,20 @@ class ReplacingUploadTest {
     }
 
     @Test
+    void aDeletedFileLeavesTheFolderAtOnceAndItsContentIsReusedLikeAReplacedOne() throws Exception {
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = folderWithDaily(storage);
+        Object deleted = fileKey(folder.root().resolve("daily.csv"));
+
+        storage.deleteFile(folder, "daily.csv");
+        assertThat(names(folder.root())).isEmpty();
+        upload(storage, folder, "next.csv", 2_000, (byte) 5);
+
+        assertThat(fileKey(folder.root().resolve("next.csv"))).isEqualTo(deleted);
+        assertThat(Files.readAllBytes(folder.root().resolve("next.csv"))).hasSize(2_000).containsOnly(5);
+    }
+
+    @Test
     void anOldContentThatADownloadStillReadsIsNeverWrittenOver() throws Exception {
         StorageService storage = storage(dataDir.resolve("partials"));
         FolderStorage folder = folderWithDaily(storage);
