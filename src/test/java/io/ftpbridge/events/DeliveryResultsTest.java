@@ -39,18 +39,28 @@ class DeliveryResultsTest {
 
     @Test
     void eachDeliveredAttemptKeepsItsOwnStatusAndDurationAndOnlyHeldOnesAreRecorded() throws Exception {
-        // a disabled rule without actions: this instance's worker never runs these deliveries (leased to OWNER for an hour)
+        // a disabled rule without events or actions, stored as the rule repository reads them: other tests share the
+        // database (both are deleted at the end); this instance's worker never runs the deliveries (leased to OWNER)
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO event_rule (name, enabled, events, actions, created_at) VALUES (:name, FALSE, '[]', '[]', :now)")
+        jdbc.sql("INSERT INTO event_rule (name, enabled, events, actions, created_at) VALUES (:name, FALSE, '', '[]', :now)")
                 .param("name", "results-" + System.nanoTime()).param("now", EventRepository.now()).update(key, "id");
         long rule = key.getKey().longValue();
+        try {
+            recordAndCheck(rule);
+        } finally {
+            jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", rule).update(); // its deliveries go with it
+            jdbc.sql("DELETE FROM automation_event WHERE instance = :instance").param("instance", OWNER).update();
+        }
+    }
+
+    private void recordAndCheck(long rule) throws Exception {
         DeliveryRepository.Lease lease = new DeliveryRepository.Lease(OWNER, EventRepository.now().plusHours(1));
         DeliveryRepository.Lease other = new DeliveryRepository.Lease("another-instance", lease.until());
         List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
         long event;
         try (Connection connection = dataSource.getConnection()) {
             assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo(database());
-            event = EventRepository.insert(connection, EventType.FILE_UPLOADED, "i", "u", EventProtocol.FTP, "f", "/a", null, 1L, null,
+            event = EventRepository.insert(connection, EventType.FILE_UPLOADED, OWNER, "u", EventProtocol.FTP, "f", "/a", null, 1L, null,
                     null, null).id();
             for (int i = 0; i < 7; i++) {
                 long id = DeliveryRepository.insert(connection, rule, event, 0, RuleAction.Type.WEBHOOK, 5, i == 5 ? other : lease);
