@@ -2,7 +2,8 @@
 and once with a webhook rule; the webhook receiver records when each path arrives.
 Prints the upload rates, how many events arrived, the delivery rate and the p95 from upload reply
 to webhook arrival. Usage (bench/events.sh starts the jar): events.py rest-base ftp-port files clients
-(the receiver is this script again, in a process of its own: events.py --receiver arrivals-file)"""
+(the receiver is bench/events-receiver.c when events.sh could build it, else this script again, in a process of
+its own: events.py --receiver arrivals-file; both check every signature and write the same lines)"""
 import base64, ftplib, io, json, os, re, subprocess, sys, tempfile, threading, time, urllib.request
 
 SECRET = "bench-secret"
@@ -17,37 +18,56 @@ if sys.argv[1] == "--receiver":
     import asyncio, hashlib, hmac
     out = open(sys.argv[2], "w")
     key = SECRET.encode()
+    flush_due = [False]
+
+    def flush():
+        flush_due[0] = False
+        out.flush()
+
+    def header(head, lowered, name):
+        """The value of a header (name in lower case, with its colon) in a request head; b"" if absent."""
+        at = lowered.find(b"\r\n" + name)
+        if at < 0:
+            return b""
+        at += 2 + len(name)
+        end = head.find(b"\r\n", at)
+        return head[at:end if end >= 0 else len(head)].strip()
 
     class Connection(asyncio.Protocol):
         """One keep-alive connection: requests are parsed from a buffer as bytes arrive (an asyncio Protocol:
-        the streams API cost the receiver several times the CPU per request, on the cores the uploads use)."""
+        the streams API cost the receiver several times the CPU per request, on the cores the uploads use).
+        The arrivals are written out at most 5 ms after they were taken (their times are taken as each
+        request is served): a write per read was a system call per webhook."""
         def connection_made(self, transport):
             self.transport, self.buffer = transport, b""
 
         def data_received(self, data):
-            self.buffer += data
+            self.buffer = self.buffer + data if self.buffer else data
             self.serve()
-            out.flush()  # one write of the arrivals for all the requests in this read
+            if not flush_due[0]:
+                flush_due[0] = True
+                asyncio.get_running_loop().call_later(0.005, flush)
 
         def serve(self):
             while True:
-                end = self.buffer.find(b"\r\n\r\n")
+                buffer = self.buffer
+                end = buffer.find(b"\r\n\r\n")
                 if end < 0:
                     return
-                head = self.buffer[:end].decode("latin-1").split("\r\n")
-                headers = dict((k.strip().lower(), v.strip()) for k, _, v in (h.partition(":") for h in head[1:] if h))
-                length = int(headers.get("content-length", "0"))
-                if len(self.buffer) < end + 4 + length:
+                head = buffer[:end]
+                lowered = head.lower()
+                length = int(header(head, lowered, b"content-length:") or 0)
+                if len(buffer) < end + 4 + length:
                     return
-                body, self.buffer = self.buffer[end + 4:end + 4 + length], self.buffer[end + 4 + length:]
-                signature = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
-                if head[0].startswith("POST ") and hmac.compare_digest(signature, headers.get("x-ftpbridge-signature", "")):
+                body, self.buffer = buffer[end + 4:end + 4 + length], buffer[end + 4 + length:]
+                signature = b"sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+                if head.startswith(b"POST ") and hmac.compare_digest(signature, header(head, lowered, b"x-ftpbridge-signature:")):
                     out.write("%s %.6f\n" % (json.loads(body)["path"], time.monotonic()))
                     self.transport.write(b"HTTP/1.1 204 No Content\r\n\r\n")
                 else:
                     out.write("BAD-SIGNATURE %.6f\n" % time.monotonic())
                     self.transport.write(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
-                if headers.get("connection", "").lower() == "close":
+                if header(head, lowered, b"connection:").lower() == b"close":
                     self.transport.close()
                     return
 
@@ -61,7 +81,11 @@ if sys.argv[1] == "--receiver":
 rest, ftp_port, files, clients = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 auth = "Basic " + base64.b64encode(b"admin:bench-admin-pw").decode()
 arrivals_file = tempfile.NamedTemporaryFile(prefix="events-arrivals-", delete=False).name
-receiver = subprocess.Popen([sys.executable, __file__, "--receiver", arrivals_file], stdout=subprocess.PIPE, text=True)
+# the C receiver (bench/events-receiver.c: the same checks and output at a fraction of the CPU) when events.sh built
+# it, else this script's; BENCH_RECEIVER=python makes events.sh choose this one
+receiver_cmd = [os.environ["BENCH_RECEIVER_BIN"]] if os.environ.get("BENCH_RECEIVER_BIN") else [sys.executable, __file__, "--receiver"]
+print("webhook receiver: %s" % ("C (bench/events-receiver.c)" if len(receiver_cmd) == 1 else "Python (events.py --receiver)"))
+receiver = subprocess.Popen(receiver_cmd + [arrivals_file], stdout=subprocess.PIPE, text=True)
 receiver_port = int(receiver.stdout.readline())
 
 HZ = os.sysconf("SC_CLK_TCK")
@@ -84,7 +108,7 @@ def cpu_snapshot():
         fields = stat[stat.rindex(")") + 2:].split()
         groups["jar " + name] = groups.get("jar " + name, 0) + int(fields[11]) + int(fields[12])
     fields = open("/proc/%d/stat" % receiver.pid).read().rsplit(")", 1)[1].split()
-    groups["python receiver"] = int(fields[11]) + int(fields[12])
+    groups["receiver"] = int(fields[11]) + int(fields[12])
     t = os.times()
     groups["python uploaders"] = round((t.user + t.system) * HZ)
     busy = [int(v) for v in open("/proc/stat").readline().split()[1:]]

@@ -4,6 +4,7 @@
 # Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] [BENCH_JAVA_OPTS="-XX:..."] [BENCH_CPU=1] [BENCH_REPEAT=n]
 #        bench/events.sh [files] [clients]   (BENCH_REPEAT: n pairs of phases in a row, and their ratio together)
 #        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
+#        (BENCH_RECEIVER=python: the webhook receiver in Python, events.py --receiver, instead of bench/events-receiver.c)
 #        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,11 @@ trap cleanup EXIT
 # a previous run leaves ~26,000 client TIME_WAIT sockets to the passive ports; runs started among them
 # alternated between normal phases and phases of twice the CPU (bench/README.md, issue 11): wait them out
 for _ in $(seq 1 90); do [ "$(ss -tan state time-wait | grep -c ':286[0-9][0-9]\b' || true)" -lt 200 ] && break; sleep 1; done
+# the webhook receiver in C where a compiler and OpenSSL's headers are here: the same checks and output as the Python
+# one, whose CPU (~0.1 ms a webhook) it took from the two cores the uploads use (bench/README.md, issue 11)
+if [ "${BENCH_RECEIVER:-c}" != python ] && cc -O2 -o "$work/events-receiver" bench/events-receiver.c -lcrypto 2>"$work/cc.log"; then
+  export BENCH_RECEIVER_BIN="$work/events-receiver"
+fi
 java -Xmx512m ${BENCH_JAVA_OPTS:-} -jar "$jar" --server.port=28180 --ftpbridge.ftp.port=22221 --ftpbridge.data-dir="$work/data" \
      --ftpbridge.admin.password=bench-admin-pw --ftpbridge.ftp.passive-ports=28600-28699 ${APP_ARGS:-} > "$work/app.log" 2>&1 & app_pid=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:28180/actuator/health >/dev/null && break; sleep 1; done

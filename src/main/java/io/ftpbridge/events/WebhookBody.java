@@ -69,7 +69,7 @@ final class WebhookBody {
         EventResponse sample = new EventResponse(1L, EventType.FILE_UPLOADED, EventRepository.now(), "instance", "user \"x\"",
                 EventProtocol.FTP, "folder", "/a \"b\"\\c.csv", null, 1L, null, null, null);
         try {
-            json.readTree(body.render(sample, "rule", json));
+            json.readTree(body.render(sample, "rule"));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not JSON once rendered: " + e.getOriginalMessage());
         }
@@ -113,7 +113,8 @@ final class WebhookBody {
         return inString;
     }
 
-    String render(EventResponse event, String ruleName, JsonMapper json) {
+    /** The body for an event: placeholders written by {@link EventJson}, as the default body is. */
+    String render(EventResponse event, String ruleName) {
         Values values = new Values(event, ruleName);
         StringBuilder out = new StringBuilder();
         for (Part part : parts) {
@@ -122,14 +123,14 @@ final class WebhookBody {
                 continue;
             }
             Object value = FIELDS.get(part.field()).apply(values);
-            String literal = json.writeValueAsString(value);
             if (!part.inString()) {
-                out.append(literal);
-            } else if (value instanceof String) {
-                out.append(literal, 1, literal.length() - 1);
+                EventJson.appendValue(out, value);
+            } else if (value instanceof String text) {
+                EventJson.appendEscaped(out, text);
             } else if (value != null) {
-                String asText = json.writeValueAsString(literal);
-                out.append(asText, 1, asText.length() - 1);
+                StringBuilder literal = new StringBuilder();
+                EventJson.appendValue(literal, value);
+                EventJson.appendEscaped(out, literal.toString());
             }
         }
         return out.toString();

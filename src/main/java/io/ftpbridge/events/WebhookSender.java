@@ -2,6 +2,7 @@ package io.ftpbridge.events;
 
 import io.ftpbridge.security.SecretCipher;
 import jakarta.annotation.PreDestroy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -37,8 +38,6 @@ import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends signed webhooks over one pooled HTTP/1.1 client (Apache HttpClient 5's minimal async client, connections
@@ -55,18 +54,16 @@ class WebhookSender {
     private static final ContentType JSON = ContentType.create("application/json");
     /** The usual webhook's (no timeout of its own, a lease much longer): made once, not per webhook. */
     private static final RequestConfig DEFAULT_REQUEST_CONFIG = requestConfig(ActionRunner.DEFAULT_TIMEOUT);
+    /** A rule's URL parsed once, not for every webhook (~5% of the dispatcher's CPU, issue 11 benchmark). */
+    private static final ComputedCache<String, URI> URIS = new ComputedCache<>(1024, URI::create);
 
     private final SecretCipher cipher;
-    private final JsonMapper json;
-    private final ObjectWriter eventJson;
     private final MinimalHttpAsyncClient http;
     /** Stored (encrypted, fresh IV per change) secret → an HMAC initialized with it, cloned for each webhook. */
     private final ComputedCache<String, Mac> signingKeys = new ComputedCache<>(1024, this::keyedMac);
 
-    WebhookSender(SecretCipher cipher, JsonMapper json, EventsProperties properties) {
+    WebhookSender(SecretCipher cipher, EventsProperties properties) {
         this.cipher = cipher;
-        this.json = json;
-        this.eventJson = json.writerFor(EventResponse.class);
         // the minimal client: no execution chain (redirects, retries, cookies, authentication, route tracking), none of
         // which a webhook uses; the chain parsed each request's URI again (URIBuilder), ~5% of the dispatcher's and the
         // I/O thread's CPU per webhook (bench/README.md, issue 11). A POST that failed is a failed attempt, retried by
@@ -89,10 +86,10 @@ class WebhookSender {
      * the outcome completes on the client's I/O thread (keep what runs after it short).
      */
     CompletableFuture<ActionRunner.Outcome> send(String ruleName, RuleAction action, EventResponse event, Duration timeout) {
-        byte[] body = action.bodyTemplate() == null ? eventJson.writeValueAsBytes(event)
-                : WebhookBody.parse(action.bodyTemplate()).render(event, ruleName, json).getBytes(StandardCharsets.UTF_8);
+        byte[] body = action.bodyTemplate() == null ? EventJson.bytes(event)
+                : WebhookBody.parse(action.bodyTemplate()).render(event, ruleName).getBytes(StandardCharsets.UTF_8);
         AsyncRequestBuilder request = AsyncRequestBuilder.create(action.method() == null ? "POST" : action.method())
-                .setUri(action.url())
+                .setUri(URIS.get(action.url()))
                 .setHeader("X-Ftpbridge-Event-Id", String.valueOf(event.id()))
                 .setEntity(new BasicAsyncEntityProducer(body, JSON));
         if (action.headers() != null) {
