@@ -65,8 +65,11 @@ final class ReusedContent {
     private volatile Owner fresh;
     /** Device of the partials directory; null until the first old content arrived. */
     private volatile Object partialsDevice;
-    /** Cleared, with one log line, when this system cannot tell whether a file is open. */
-    private volatile boolean reusable = NativeFiles.available();
+    /**
+     * Cleared, with one log line, when this system cannot tell whether a file is open. The native calls are
+     * bound at the first old content, not at start-up.
+     */
+    private volatile boolean reusable = true;
 
     private record Owner(Object uid, Set<PosixFilePermission> permissions) {
     }
@@ -151,6 +154,10 @@ final class ReusedContent {
     private boolean mayKeep(Path doomed) {
         Owner owner = fresh;
         if (!reusable || owner == null) {
+            return false;
+        }
+        if (!NativeFiles.available()) {
+            stopReusing("no Linux file calls");
             return false;
         }
         try {
