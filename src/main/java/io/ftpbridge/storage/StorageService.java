@@ -56,7 +56,7 @@ public class StorageService {
     private final QuotaLedger ledger = new QuotaLedger();
     private final WriteLocks locks;
     private final ApplicationEventPublisher events;
-    /** Replaced files' old contents: deleted off the upload's thread, or written over by the next upload. */
+    /** Replaced and deleted files' old contents: deleted off the caller's thread, or written over by the next upload. */
     private final ReusedContent oldContents;
 
     public StorageService(StorageProperties properties) throws IOException {
