@@ -2,20 +2,23 @@ package io.ftpbridge.storage;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The few Linux file calls that the JDK does not offer, bound once through JNA to the C library:
- * swapping two files ({@link AtomicReplace}) and asking whether anyone has a file open
- * ({@link ReusedContent}). Elsewhere {@link #available()} is false and callers keep to the JDK.
+ * swapping two files ({@link AtomicReplace}), asking whether anyone has a file open and whether it
+ * carries extended attributes ({@link ReusedContent}). Elsewhere {@link #available()} is false and callers keep to the JDK.
  */
 final class NativeFiles {
 
     private static final Logger log = LoggerFactory.getLogger(NativeFiles.class);
     static final int ENOENT = 2;
     static final int EAGAIN = 11;
+    private static final int ENOTSUP = 95;
     private static final int AT_FDCWD = -100;
     private static final int RENAME_EXCHANGE = 2;
     private static final int O_RDONLY = 0;
@@ -68,6 +71,22 @@ final class NativeFiles {
         }
     }
 
+    /**
+     * Whether the file itself (not a link's target) carries any extended attribute: an access control list,
+     * file capabilities, a security label, a {@code user.} attribute. Only when {@link #available()}; a file
+     * system without extended attributes has none.
+     */
+    static boolean hasExtendedAttributes(Path file) throws LastErrorException {
+        try {
+            return LIBC.llistxattr(file.toString(), null, new NativeLong(0)).longValue() > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOTSUP) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     private static LibC bind() {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
             return null;
@@ -90,5 +109,7 @@ final class NativeFiles {
         int fcntl(int fd, int cmd, long arg) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        NativeLong llistxattr(String path, Pointer list, NativeLong size) throws LastErrorException;
     }
 }

@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * run of three or four. Pages that still cache an old content need none of that (vsftpd gets the
  * same by truncating the target in place, which an atomic replace cannot). An old content is
  * reused only when nobody else can see it: it has no other hard link, belongs to this process's
- * user, and no process (this one included: a download still reading it) has it open or mapped,
+ * user and group (and the upload's directory does not give new files a group of its own), carries no
+ * extended attribute (an access control list, capabilities, a security label: permissions are reset,
+ * those would not be; on a system that labels every file, such as SELinux, nothing is reused), and no
+ * process (this one included: a download still reading it) has it open or mapped,
  * which the kernel answers by granting a write lease ({@link NativeFiles#openedNowhere}). Its
  * stale bytes stay out of sight: the upload's temporary name is refused as a path and hidden from
  * listings, it is truncated to what was written before it is moved into place, and a temporary file
@@ -52,6 +55,7 @@ final class ReusedContent {
     static final int KEEP_SECONDS = 30;
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
+    private static final int S_ISGID = 02000;
 
     private final Path partials;
     private final ScheduledExecutorService deleter = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -61,7 +65,7 @@ final class ReusedContent {
     });
     /** Old contents kept for reuse, newest first. */
     private final Deque<Path> kept = new ArrayDeque<>();
-    /** Owner and permissions of a file this process creates; null until its first upload made one. */
+    /** Owner, group and permissions of a file this process creates; null until its first upload made one. */
     private volatile Owner fresh;
     /** Device of the partials directory; null until the first old content arrived. */
     private volatile Object partialsDevice;
@@ -71,7 +75,7 @@ final class ReusedContent {
      */
     private volatile boolean reusable = true;
 
-    private record Owner(Object uid, Set<PosixFilePermission> permissions) {
+    private record Owner(Object uid, Object gid, Set<PosixFilePermission> permissions) {
     }
 
     ReusedContent(Path partials) throws IOException {
@@ -112,7 +116,7 @@ final class ReusedContent {
      * The channel starts at 0 with the old bytes after it; the caller truncates it to what it wrote.
      */
     FileChannel reuse(Path temp) {
-        if (!reusable || fresh == null || !onPartialsDevice(temp.getParent())) {
+        if (!reusable || fresh == null || !newFilesTakeOurs(temp.getParent())) {
             return null;
         }
         Path old;
@@ -140,17 +144,20 @@ final class ReusedContent {
     void learnFrom(Path created) {
         if (fresh == null && reusable) {
             try {
-                Map<String, Object> unix = Files.readAttributes(created, "unix:uid,permissions", LinkOption.NOFOLLOW_LINKS);
+                Map<String, Object> unix = Files.readAttributes(created, "unix:uid,gid,permissions", LinkOption.NOFOLLOW_LINKS);
                 @SuppressWarnings("unchecked")
                 Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");
-                fresh = new Owner(unix.get("uid"), Set.copyOf(permissions));
+                fresh = new Owner(unix.get("uid"), unix.get("gid"), Set.copyOf(permissions));
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
                 stopReusing("no unix file attributes: " + e);
             }
         }
     }
 
-    /** Whether an old content may be kept: a regular file with one link and the owner a new file would have. */
+    /**
+     * Whether an old content may be kept: a regular file with one link, the owner and group a new file would have,
+     * and no extended attributes.
+     */
     private boolean mayKeep(Path doomed) {
         Owner owner = fresh;
         if (!reusable || owner == null) {
@@ -161,10 +168,11 @@ final class ReusedContent {
             return false;
         }
         try {
-            Map<String, Object> unix = Files.readAttributes(doomed, "unix:nlink,uid,dev,mode", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> unix = Files.readAttributes(doomed, "unix:nlink,uid,gid,dev,mode", LinkOption.NOFOLLOW_LINKS);
             partialsDevice = unix.get("dev");
             boolean regularFile = (((Number) unix.get("mode")).intValue() & S_IFMT) == S_IFREG;
-            return regularFile && ((Number) unix.get("nlink")).intValue() == 1 && owner.uid().equals(unix.get("uid"));
+            return regularFile && ((Number) unix.get("nlink")).intValue() == 1 && owner.uid().equals(unix.get("uid"))
+                    && owner.gid().equals(unix.get("gid")) && !NativeFiles.hasExtendedAttributes(doomed);
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -201,11 +209,19 @@ final class ReusedContent {
         }
     }
 
-    /** Whether uploads into {@code dir} can take an old content by a rename (same file system as the partials). */
-    private boolean onPartialsDevice(Path dir) {
+    /**
+     * Whether uploads into {@code dir} can take an old content: by a rename (the same file system as the partials),
+     * and with the group any new file gets (a set-group-ID directory of another group gives new files its own).
+     */
+    private boolean newFilesTakeOurs(Path dir) {
         Object device = partialsDevice;
         try {
-            return device != null && device.equals(Files.getAttribute(dir, "unix:dev"));
+            if (device == null) {
+                return false;
+            }
+            Map<String, Object> unix = Files.readAttributes(dir, "unix:dev,mode,gid");
+            return device.equals(unix.get("dev"))
+                    && ((((Number) unix.get("mode")).intValue() & S_ISGID) == 0 || fresh.gid().equals(unix.get("gid")));
         } catch (IOException | RuntimeException e) {
             return false;
         }
