@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The few Linux file calls that the JDK does not offer, bound once through JNA to the C library:
  * swapping two files ({@link AtomicReplace}), asking whether anyone has a file open and whether it
- * carries extended attributes ({@link ReusedContent}). Elsewhere {@link #available()} is false and callers keep to the JDK.
+ * carries extended attributes ({@link ReusedContent}). Elsewhere {@link #available()} is false and
+ * callers keep to the JDK.
  */
 final class NativeFiles {
 

@@ -140,10 +140,16 @@ final class ReusedContent {
         return null;
     }
 
-    /** Learns, from a temporary file the caller has just created, what a new file's owner and permissions are. */
+    /**
+     * Learns, from a temporary file the caller has just created, what a new file's owner, group and permissions
+     * are; not from one in a set-group-ID directory, whose group is the directory's.
+     */
     void learnFrom(Path created) {
         if (fresh == null && reusable) {
             try {
+                if ((((Number) Files.getAttribute(created.getParent(), "unix:mode")).intValue() & S_ISGID) != 0) {
+                    return;
+                }
                 Map<String, Object> unix = Files.readAttributes(created, "unix:uid,gid,permissions", LinkOption.NOFOLLOW_LINKS);
                 @SuppressWarnings("unchecked")
                 Set<PosixFilePermission> permissions = (Set<PosixFilePermission>) unix.get("permissions");

@@ -177,6 +177,23 @@ class ReplacingUploadTest {
     }
 
     @Test
+    void aFileInADirectoryThatGivesNewFilesItsGroupDoesNotTeachWhatANewFileIs() throws Exception {
+        assumeRoot();
+        StorageService storage = storage(dataDir.resolve("partials"));
+        FolderStorage folder = unlimited(storage);
+        Path shared = Files.createDirectory(folder.root().resolve("shared"));
+        Files.setAttribute(shared, "unix:gid", OTHER_GROUP);
+        Files.setAttribute(shared, "unix:mode", 02775);
+        upload(storage, folder, "shared/a.csv", 600_000, (byte) 1); // the very first upload: a file of the other group
+        upload(storage, folder, "shared/a.csv", 600_000, (byte) 2); // its old content, of the other group, goes
+
+        upload(storage, folder, "top.csv", 1_000, (byte) 3);
+
+        Object ours = Files.getAttribute(Files.createFile(folder.root().resolve("probe")), "unix:gid");
+        assertThat(Files.getAttribute(folder.root().resolve("top.csv"), "unix:gid")).as("a new file's group").isEqualTo(ours);
+    }
+
+    @Test
     void aReusedOldContentGetsANewFilesPermissionsAndABrokenOffUploadKeepsOnlyWhatArrived() throws Exception {
         StorageService storage = storage(dataDir.resolve("partials"));
         FolderStorage folder = folderWithDaily(storage);
