@@ -165,9 +165,7 @@ class ReplacingUploadTest {
         FolderStorage folder = folderWithDaily(storage);
         Object oldContent = fileKey(folder.root().resolve("daily.csv"));
         upload(storage, folder, "daily.csv", 700_000, (byte) 2); // the old content is kept for reuse
-        Path shared = Files.createDirectory(folder.root().resolve("shared"));
-        Files.setAttribute(shared, "unix:gid", OTHER_GROUP);
-        Files.setAttribute(shared, "unix:mode", 02775); // set-group-ID: new files get the directory's group
+        Path shared = sharedWithOtherGroup(folder);
 
         upload(storage, folder, "shared/report.csv", 1_000, (byte) 3);
 
@@ -181,9 +179,7 @@ class ReplacingUploadTest {
         assumeRoot();
         StorageService storage = storage(dataDir.resolve("partials"));
         FolderStorage folder = unlimited(storage);
-        Path shared = Files.createDirectory(folder.root().resolve("shared"));
-        Files.setAttribute(shared, "unix:gid", OTHER_GROUP);
-        Files.setAttribute(shared, "unix:mode", 02775);
+        sharedWithOtherGroup(folder);
         upload(storage, folder, "shared/a.csv", 600_000, (byte) 1); // the very first upload: a file of the other group
         upload(storage, folder, "shared/a.csv", 600_000, (byte) 2); // its old content, of the other group, goes
 
@@ -234,6 +230,14 @@ class ReplacingUploadTest {
     private static void assumeRoot() {
         assumeTrue("root".equals(System.getProperty("user.name")) || "true".equalsIgnoreCase(System.getenv("CI")),
                 "changing a file's group to any group needs root");
+    }
+
+    /** Directory "shared" of the folder, of the other group and set-group-ID: new files in it get that group. */
+    private static Path sharedWithOtherGroup(FolderStorage folder) throws Exception {
+        Path shared = Files.createDirectory(folder.root().resolve("shared"));
+        Files.setAttribute(shared, "unix:gid", OTHER_GROUP);
+        Files.setAttribute(shared, "unix:mode", 02775);
+        return shared;
     }
 
     /** The old content of daily.csv could not be reused by other.csv, so it is deleted. */
