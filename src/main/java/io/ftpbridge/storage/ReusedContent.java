@@ -116,7 +116,7 @@ final class ReusedContent {
      * The channel starts at 0 with the old bytes after it; the caller truncates it to what it wrote.
      */
     FileChannel reuse(Path temp) {
-        if (!reusable || fresh == null || !newFilesTakeOurs(temp.getParent())) {
+        if (!reusable || fresh == null || nothingKept() || !newFilesTakeOurs(temp.getParent())) {
             return null;
         }
         Path old;
@@ -147,7 +147,7 @@ final class ReusedContent {
     void learnFrom(Path created) {
         if (fresh == null && reusable) {
             try {
-                if ((((Number) Files.getAttribute(created.getParent(), "unix:mode")).intValue() & S_ISGID) != 0) {
+                if ((mode(Files.readAttributes(created.getParent(), "unix:mode")) & S_ISGID) != 0) {
                     return;
                 }
                 Map<String, Object> unix = Files.readAttributes(created, "unix:uid,gid,permissions", LinkOption.NOFOLLOW_LINKS);
@@ -176,7 +176,7 @@ final class ReusedContent {
         try {
             Map<String, Object> unix = Files.readAttributes(doomed, "unix:nlink,uid,gid,dev,mode", LinkOption.NOFOLLOW_LINKS);
             partialsDevice = unix.get("dev");
-            boolean regularFile = (((Number) unix.get("mode")).intValue() & S_IFMT) == S_IFREG;
+            boolean regularFile = (mode(unix) & S_IFMT) == S_IFREG;
             return regularFile && ((Number) unix.get("nlink")).intValue() == 1 && owner.uid().equals(unix.get("uid"))
                     && owner.gid().equals(unix.get("gid")) && !NativeFiles.hasExtendedAttributes(doomed);
         } catch (IOException | RuntimeException e) {
@@ -197,6 +197,13 @@ final class ReusedContent {
             deleter.execute(() -> delete(oldest));
         }
         deleter.schedule(() -> expire(doomed), KEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Whether no old content is kept: then an upload need not look at its directory at all. */
+    private boolean nothingKept() {
+        synchronized (kept) {
+            return kept.isEmpty();
+        }
     }
 
     private Path newest() {
@@ -227,10 +234,14 @@ final class ReusedContent {
             }
             Map<String, Object> unix = Files.readAttributes(dir, "unix:dev,mode,gid");
             return device.equals(unix.get("dev"))
-                    && ((((Number) unix.get("mode")).intValue() & S_ISGID) == 0 || fresh.gid().equals(unix.get("gid")));
+                    && ((mode(unix) & S_ISGID) == 0 || fresh.gid().equals(unix.get("gid")));
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static int mode(Map<String, Object> unix) {
+        return ((Number) unix.get("mode")).intValue();
     }
 
     /** Whether no process has the old content open or mapped (a download may still be reading it). */
