@@ -107,6 +107,20 @@ class EventRepository {
                 .query(EventRepository::event).list().stream().collect(Collectors.toMap(EventResponse::id, e -> e));
     }
 
+    /**
+     * Deletes up to {@code batch} of the oldest events that happened before {@code before} and have no delivery still
+     * pending; their delivery log goes with them (the foreign key cascades). Returns how many were deleted.
+     */
+    int deleteOlderThan(OffsetDateTime before, int batch) {
+        return jdbc.sql("""
+                DELETE FROM automation_event WHERE id IN (
+                    SELECT e.id FROM automation_event e
+                    WHERE e.occurred_at < :before
+                      AND NOT EXISTS (SELECT 1 FROM event_delivery d WHERE d.event_id = e.id AND d.state = 'PENDING')
+                    ORDER BY e.id LIMIT :batch)""")
+                .param("before", before).param("batch", batch).update();
+    }
+
     List<EventResponse> list(EventType type, String folder, OffsetDateTime from, int page, int size) {
         Filter f = filter(type, folder, from);
         var spec = jdbc.sql("SELECT " + COLUMNS + " FROM automation_event" + f.where

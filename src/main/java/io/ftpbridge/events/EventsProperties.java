@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param backoffMax     longest wait between attempts
  * @param rulesRefresh   how stale this instance's copy of the event rules may be after a change made on another
  *                       instance (a change made on this one counts at once)
+ * @param retention      events older than this are deleted with their delivery log (checked hourly), except those
+ *                       with a delivery still pending
  */
 @Validated
 @ConfigurationProperties("ftpbridge.events")
@@ -30,5 +32,12 @@ public record EventsProperties(
         @DefaultValue("10") @Min(1) int maxAttempts,
         @DefaultValue("1s") @NotNull Duration backoffInitial,
         @DefaultValue("5m") @NotNull Duration backoffMax,
-        @DefaultValue("1s") @NotNull Duration rulesRefresh) {
+        @DefaultValue("1s") @NotNull Duration rulesRefresh,
+        @DefaultValue("30d") @NotNull Duration retention) {
+
+    public EventsProperties {
+        if (retention != null && retention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("ftpbridge.events.retention must be at least 1h, got " + retention);
+        }
+    }
 }

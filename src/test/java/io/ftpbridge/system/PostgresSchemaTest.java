@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,6 +32,22 @@ class PostgresSchemaTest {
         Integer applied = jdbc.queryForObject("select count(*) from flyway_schema_history where success", Integer.class);
         assertThat(failed).isZero();
         assertThat(applied).isPositive();
+    }
+
+    /**
+     * PostgreSQL indexes no foreign key by itself: a delete that cascades (or is checked) through one without an index
+     * reads the whole referencing table for every row deleted, e.g. the events retention purge through
+     * {@code event_delivery.event_id}.
+     */
+    @Test
+    void everyForeignKeyIsTheLeadingColumnOfAnIndex() {
+        List<String> unindexed = jdbc.queryForList("""
+                SELECT c.conrelid::regclass || '.' || a.attname FROM pg_constraint c
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.contype = 'f'
+                  AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])
+                ORDER BY 1""", String.class);
+        assertThat(unindexed).isEmpty();
     }
 
     @Test
