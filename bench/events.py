@@ -166,6 +166,12 @@ upload_all("warm", files)
 wait_for("warm", files)
 api("DELETE", "/api/v1/event-rules/%d" % warm["id"])
 
+def phase_times(kind, start, end):
+    """BENCH_PHASES=1: the phase's start and end on CLOCK_MONOTONIC (the clock of `perf record -k CLOCK_MONOTONIC`),
+    so that a profile of the whole run can be split into the phases with and without the rule."""
+    if os.environ.get("BENCH_PHASES"):
+        print("phase %s %.6f %.6f" % (kind, start, end))
+
 def measure(tag, rule_first=False):
     """One pair: the uploads without any rule and the same uploads with the webhook rule (in that order, or the
     rule's first); prints the results."""
@@ -176,6 +182,7 @@ def measure(tag, rule_first=False):
         os.sync()
         before = cpu_snapshot()
         start, end, _ = upload_all(plain)
+        phase_times("plain", start, end)
         return start, end, before, cpu_snapshot()
 
     def with_rule():
@@ -185,6 +192,7 @@ def measure(tag, rule_first=False):
         os.sync()
         before = cpu_snapshot()
         start, end, replied = upload_all(hook)
+        phase_times("hook", start, end)
         wait_for(hook + "-", files)  # every webhook in before the next phase starts
         after = cpu_snapshot()
         api("DELETE", "/api/v1/event-rules/%d" % rule["id"])  # the phase without a rule has none

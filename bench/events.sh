@@ -5,6 +5,7 @@
 #        bench/events.sh [files] [clients]   (BENCH_REPEAT: n pairs of phases in a row, and their ratio together)
 #        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
 #        (BENCH_RECEIVER=python: the webhook receiver in Python, events.py --receiver, instead of bench/events-receiver.c)
+#        (BENCH_PHASES=1: each phase's start and end on CLOCK_MONOTONIC, to split a `perf record -k CLOCK_MONOTONIC` by phase)
 #        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."

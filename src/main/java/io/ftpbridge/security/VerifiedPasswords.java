@@ -6,6 +6,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,6 +22,9 @@ import org.springframework.stereotype.Component;
  * kind ‖ username ‖ password), with the stored hash it matched. The password itself is never kept,
  * and a wrong password is never remembered. An entry counts only while the account's stored hash
  * is still the one it matched, and is forgotten at once on a {@link CredentialsChangedEvent}.
+ * Checks of the same password against the same stored hash that arrive while it is being hashed wait for
+ * that one hash instead of computing their own: a client that opens eight connections at once, as the
+ * entry runs out, costs one adaptive hash, not eight at the same moment.
  */
 @Component
 public class VerifiedPasswords {
@@ -32,6 +37,8 @@ public class VerifiedPasswords {
     private final byte[] key = new byte[32];
     /** kind:username → (keyed hash → entry), so an account's entries can be forgotten together. */
     private final Map<String, Map<String, Entry>> entries = new ConcurrentHashMap<>();
+    /** keyed hash and stored hash → the adaptive hash of that password being computed now. */
+    private final Map<String, CompletableFuture<Boolean>> hashing = new ConcurrentHashMap<>();
     private final ThreadLocal<Mac> macs;
 
     public VerifiedPasswords(PasswordEncoder encoder, AuthProperties properties) {
@@ -49,7 +56,10 @@ public class VerifiedPasswords {
         });
     }
 
-    /** The outcome of a check: whether it matched, and whether the adaptive hash had to be computed. */
+    /**
+     * The outcome of a check: whether it matched, and whether this check computed the adaptive hash (not when the
+     * password was remembered, nor when it waited for the same password's hash that another check was computing).
+     */
     public record Check(boolean matches, boolean fresh) {
     }
 
@@ -71,15 +81,33 @@ public class VerifiedPasswords {
                 storedHash.getBytes(StandardCharsets.UTF_8))) {
             return new Check(true, false);
         }
-        boolean matches = encoder.matches(password, storedHash);
-        if (matches) {
-            Map<String, Entry> forAccount = entries.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
-            forAccount.values().removeIf(e -> now - e.expiresAtNanos() >= 0);
-            forAccount.put(keyed, new Entry(storedHash, now + ttlNanos));
-        } else if (known != null) {
-            known.remove(keyed);
+        String flight = keyed + " " + storedHash;
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = hashing.putIfAbsent(flight, mine);
+        if (running != null) {
+            try {
+                return new Check(running.join(), false); // the same password and hash: the same answer, hashed once
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
-        return new Check(matches, true);
+        try {
+            boolean matches = encoder.matches(password, storedHash);
+            if (matches) {
+                Map<String, Entry> forAccount = entries.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
+                forAccount.values().removeIf(e -> now - e.expiresAtNanos() >= 0);
+                forAccount.put(keyed, new Entry(storedHash, now + ttlNanos));
+            } else if (known != null) {
+                known.remove(keyed);
+            }
+            mine.complete(matches);
+            return new Check(matches, true);
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            hashing.remove(flight, mine);
+        }
     }
 
     /**
