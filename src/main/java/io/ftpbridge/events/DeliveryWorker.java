@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import io.ftpbridge.support.RepeatedFailures;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -68,6 +69,7 @@ class DeliveryWorker {
     /** A committed event has deliveries that were not written claimed, or a delivery is due again: claim from the outbox. */
     private volatile boolean claimWanted;
     private volatile boolean stopping;
+    private final RepeatedFailures roundFailures = new RepeatedFailures();
 
     private record Ready(DeliveryRepository.Claimed claimed, EventResponse event) {
     }
@@ -153,10 +155,17 @@ class DeliveryWorker {
                 } else {
                     more = false;
                 }
+                int ended = roundFailures.succeeded();
+                if (ended > 0) {
+                    log.info("Outbox rounds work again: instance={} failedRounds={}", owner, ended);
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException e) {
-                log.warn("Outbox round failed: instance={} error={}", owner, e.toString());
+                int unlogged = roundFailures.failed();
+                if (unlogged >= 0) {
+                    log.warn("Outbox round failed: instance={} error={} failedSinceLastLine={}", owner, e.toString(), unlogged);
+                }
                 more = false;
             }
         }

@@ -4,6 +4,7 @@ import io.ftpbridge.folders.FolderService;
 import io.ftpbridge.remotes.RemoteFiles;
 import io.ftpbridge.storage.FileEntry;
 import io.ftpbridge.storage.StorageService;
+import io.ftpbridge.support.RepeatedFailures;
 import io.ftpbridge.transfers.Direction;
 import io.ftpbridge.transfers.TransferRequest;
 import io.ftpbridge.transfers.TransferService;
@@ -38,6 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ScheduleRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleRunner.class);
+    private final RepeatedFailures pollFailures = new RepeatedFailures();
 
     private final ScheduleRepository schedules;
     private final TransferService transfers;
@@ -89,8 +91,15 @@ class ScheduleRunner {
                 }
             }
             partnerFiles.finish();
+            int ended = pollFailures.succeeded();
+            if (ended > 0) {
+                log.info("Schedule polls work again: failedPolls={}", ended);
+            }
         } catch (RuntimeException e) {
-            log.warn("Schedule poll failed: error={}", e.toString());
+            int unlogged = pollFailures.failed();
+            if (unlogged >= 0) {
+                log.warn("Schedule poll failed: error={} failedSinceLastLine={}", e.toString(), unlogged);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ftpbridge.transfers;
 
+import io.ftpbridge.support.RepeatedFailures;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 class TransferScheduler implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TransferScheduler.class);
+    private final RepeatedFailures pollFailures = new RepeatedFailures();
 
     private final TransferJobRepository jobs;
     private final TransferRunner runner;
@@ -95,8 +97,15 @@ class TransferScheduler implements SmartLifecycle {
     private void pollQuietly() {
         try {
             poll();
+            int ended = pollFailures.succeeded();
+            if (ended > 0) {
+                log.info("Transfer queue polls work again: instance={} failedPolls={}", instanceId, ended);
+            }
         } catch (RuntimeException e) {
-            log.warn("Transfer queue poll failed: instance={} error={}", instanceId, e.toString());
+            int unlogged = pollFailures.failed();
+            if (unlogged >= 0) {
+                log.warn("Transfer queue poll failed: instance={} error={} failedSinceLastLine={}", instanceId, e.toString(), unlogged);
+            }
         }
     }
 
