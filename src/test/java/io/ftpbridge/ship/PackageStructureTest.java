@@ -1,5 +1,7 @@
 package io.ftpbridge.ship;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -20,6 +22,11 @@ class PackageStructureTest {
             .matching("io.ftpbridge.(*)..")
             .namingSlices("$1")
             .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule supportImportsNoFeature = noClasses().that().resideInAPackage("io.ftpbridge.support..")
+            .should().dependOnClassesThat(resideInAPackage("io.ftpbridge..").and(resideOutsideOfPackage("io.ftpbridge.support..")))
+            .because("every feature may use support, so support may use none");
 
     @ArchTest
     static final ArchRule noBeanCycleIsHiddenBehindLazy = noClasses()

@@ -1,0 +1,5 @@
+/**
+ * Small pieces that several features use and none owns: how a failing poller logs ({@link
+ * io.ftpbridge.support.RepeatedFailures}). Imports nothing else of ours, so every feature may use it.
+ */
+package io.ftpbridge.support;
