@@ -6,6 +6,7 @@ import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.FtpRequest;
 import org.apache.ftpserver.impl.FtpIoSession;
 import org.apache.ftpserver.impl.FtpServerContext;
+import org.apache.mina.core.RuntimeIoException;
 import org.apache.mina.transport.socket.SocketSessionConfig;
 
 /**
@@ -24,8 +25,17 @@ final class NoDelayCommand implements Command {
     @Override
     public void execute(FtpIoSession session, FtpServerContext context, FtpRequest request)
             throws IOException, FtpException {
-        if (session.getConfig() instanceof SocketSessionConfig socket && !socket.isTcpNoDelay()) {
-            socket.setTcpNoDelay(true);
+        if (session.getConfig() instanceof SocketSessionConfig socket) {
+            try {
+                if (!socket.isTcpNoDelay()) {
+                    socket.setTcpNoDelay(true);
+                }
+            } catch (RuntimeIoException e) {
+                if (session.isClosing() || !session.isConnected()) {
+                    return; // the client reset the connection before this command ran: nobody is left to answer
+                }
+                // a live socket that refuses the option: the command runs all the same, only its reply may wait
+            }
         }
         delegate.execute(session, context, request);
     }
