@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,34 +63,70 @@ class DeliveryRepository {
     record Lease(String owner, OffsetDateTime until) {
     }
 
+    /** A first delivery to write with its event: the rule's, of its first action's type, claimed under {@code lease} or not (null). */
+    record NewDelivery(long ruleId, RuleAction.Type type, Lease lease) {
+    }
+
+    /** An event as written, and the ids of its deliveries, by rule. */
+    record Written(EventResponse event, Map<Long, Long> deliveryByRule) {
+    }
+
+    /** Statement texts by database and number of deliveries (a rule's deliveries are few; each text is made once). */
+    private static final Map<String, String> EVENT_WITH_DELIVERIES_SQL = new ConcurrentHashMap<>();
+
     /**
-     * Writes a delivery due now on {@code connection} (the event's transaction), unclaimed ({@code lease} null: any
-     * instance claims it) or already claimed under {@code lease}; returns its id. Plain JDBC and static, as the event's insert.
+     * Writes an event and the first delivery of each rule that takes it (distinct rules), due now, with one
+     * statement on {@code connection} (the caller's transaction, or auto-commit): the event's insert is a
+     * data-change table that the deliveries' insert selects from ({@code FINAL TABLE} on H2, a {@code WITH}
+     * on PostgreSQL). One statement and no transaction of its own: on the upload threads a second insert, the
+     * commit and the auto-commit switches cost about as much as the event itself (issue 11 benchmark).
      */
-    static long insert(Connection connection, long ruleId, long eventId, int actionIndex, RuleAction.Type type, int maxAttempts,
-                       Lease lease) throws SQLException {
-        OffsetDateTime now = EventRepository.now();
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
-                                            next_attempt_at, owner, lease_until, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 0, ?, 'PENDING', ?, ?, ?, ?, ?)""", EventRepository.ID)) {
-            insert.setLong(1, ruleId);
-            insert.setLong(2, eventId);
-            insert.setInt(3, actionIndex);
-            insert.setString(4, type.name());
-            insert.setInt(5, maxAttempts);
-            insert.setObject(6, now);
-            EventRepository.text(insert, 7, lease == null ? null : lease.owner());
-            if (lease == null) {
-                insert.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
-            } else {
-                insert.setObject(8, lease.until());
+    static Written insertEventWithDeliveries(Connection connection, boolean postgres, EventResponse event, int maxAttempts,
+                                             List<NewDelivery> deliveries) throws SQLException {
+        String sql = EVENT_WITH_DELIVERIES_SQL.computeIfAbsent((postgres ? "p" : "h") + deliveries.size(),
+                key -> eventWithDeliveriesSql(postgres, deliveries.size()));
+        try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id", "event_id", "rule_id"})) {
+            int p = EventRepository.bind(insert, 1, event);
+            for (NewDelivery d : deliveries) {
+                insert.setLong(p++, d.ruleId());
+                insert.setString(p++, d.type().name());
+                insert.setInt(p++, maxAttempts);
+                EventRepository.text(insert, p++, d.lease() == null ? null : d.lease().owner());
+                if (d.lease() == null) {
+                    insert.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
+                } else {
+                    insert.setObject(p++, d.lease().until());
+                }
             }
-            insert.setObject(9, now);
-            insert.setObject(10, now);
             insert.executeUpdate();
-            return EventRepository.generatedId(insert);
+            long eventId = 0;
+            Map<Long, Long> byRule = new HashMap<>();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                while (keys.next()) {
+                    eventId = keys.getLong(2);
+                    byRule.put(keys.getLong(3), keys.getLong(1));
+                }
+            }
+            return new Written(EventRepository.withId(event, eventId), byRule);
         }
+    }
+
+    private static String eventWithDeliveriesSql(boolean postgres, int count) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            rows.append(i == 0 ? "" : ", ").append("(CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(128)),"
+                    + " CAST(? AS TIMESTAMP WITH TIME ZONE))");
+        }
+        String deliveries = """
+                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state,
+                                            next_attempt_at, owner, lease_until, created_at, updated_at)
+                SELECT e.id, r.rule_id, 0, r.action_type, 0, r.max_attempts, 'PENDING',
+                       e.occurred_at, r.owner, r.lease_until, e.occurred_at, e.occurred_at
+                """;
+        String values = "CROSS JOIN (VALUES " + rows + ") r (rule_id, action_type, max_attempts, owner, lease_until)";
+        return postgres
+                ? "WITH e AS (" + EventRepository.INSERT_SQL + " RETURNING id, occurred_at) " + deliveries + "FROM e " + values
+                : deliveries + "FROM FINAL TABLE (" + EventRepository.INSERT_SQL + ") e " + values;
     }
 
     /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */

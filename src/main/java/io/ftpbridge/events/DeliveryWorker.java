@@ -70,8 +70,46 @@ class DeliveryWorker {
     private volatile boolean claimWanted;
     private volatile boolean stopping;
     private final RepeatedFailures roundFailures = new RepeatedFailures();
+    private final RecordedSinceLastLine recorded = new RecordedSinceLastLine();
 
     private record Ready(DeliveryRepository.Claimed claimed, EventResponse event) {
+    }
+
+    /**
+     * What rounds recorded since the last {@code Deliveries recorded} line: one line a second at most under a burst
+     * (a round every 20 ms wrote 50 lines a second before), written by the first round a second after the last line,
+     * or by the poll that follows the burst. Failed attempts have a line each ({@code Delivery failed}). Dispatcher
+     * thread only.
+     */
+    private static final class RecordedSinceLastLine {
+        private static final long LINE_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private long delivered;
+        private long failed;
+        private long queued;
+        private int rounds;
+        private long lastLine = System.nanoTime() - LINE_SPACING_NANOS;
+
+        void add(long delivered, long failed, int queued) {
+            this.delivered += delivered;
+            this.failed += failed;
+            this.queued += queued;
+            rounds++;
+        }
+
+        /** Writes the line when a second has passed since the last one, or at once ({@code now}). */
+        void log(String owner, boolean now) {
+            long time = System.nanoTime();
+            if (rounds == 0 || !now && time - lastLine < LINE_SPACING_NANOS) {
+                return;
+            }
+            log.info("Deliveries recorded: instance={} delivered={} failed={} nextActionsQueued={} rounds={}", owner, delivered,
+                    failed, queued, rounds);
+            delivered = 0;
+            failed = 0;
+            queued = 0;
+            rounds = 0;
+            lastLine = time;
+        }
     }
 
     DeliveryWorker(DeliveryRepository deliveries, EventRepository events, RuleCache rules, ActionRunner actions,
@@ -93,7 +131,7 @@ class DeliveryWorker {
     }
 
     /**
-     * The lease under which a delivery written now is claimed by this instance in the same transaction, or null
+     * The lease under which a delivery written now is claimed by this instance in the same statement, or null
      * (written unclaimed, for any instance) when this one has as many waiting as it runs at once, or is not running.
      * A delivery of an instance killed after the commit waits for its lease, as one claimed a round later would.
      */
@@ -145,6 +183,7 @@ class DeliveryWorker {
                     break;
                 }
                 boolean queuedNext = recordFinished() > 0;
+                recorded.log(owner, false);
                 startReady();
                 // the outbox is read when something unclaimed was written here, and every poll-interval (retries,
                 // other instances' deliveries), not in every round of a burst whose deliveries were written claimed
@@ -183,16 +222,16 @@ class DeliveryWorker {
         try {
             int queued = deliveries.record(owner, batch);
             long delivered = batch.stream().filter(DeliveryRepository.Attempt::delivered).count();
-            // one line per round, not per webhook: under a burst a line each cost more than its delivery's claim
-            log.info("Deliveries recorded: instance={} delivered={} failed={} nextActionsQueued={}", owner, delivered,
-                    batch.size() - delivered, queued);
+            recorded.add(delivered, batch.size() - delivered, queued);
             return queued;
         } catch (RuntimeException e) {
             // one result the database refuses must not lose the others
             int queued = 0;
             for (DeliveryRepository.Attempt a : batch) {
                 try {
-                    queued += deliveries.record(owner, List.of(a));
+                    int next = deliveries.record(owner, List.of(a));
+                    recorded.add(a.delivered() ? 1 : 0, a.delivered() ? 0 : 1, next);
+                    queued += next;
                 } catch (RuntimeException single) {
                     if (a.claimed().leaseUntil().isAfter(EventRepository.now())) {
                         finished.add(a); // the database may be back next round; the lease still protects the delivery
@@ -327,6 +366,7 @@ class DeliveryWorker {
         }
         try {
             recordFinished();
+            recorded.log(owner, true); // the dispatcher has ended: this thread is the only one left
         } catch (RuntimeException e) {
             log.warn("Delivery results not saved at shutdown: instance={} error={}", owner, e.toString());
         }

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Records every event and, in the same transaction, the first pending action of each rule that
+ * Records every event and, with the same statement, the first pending action of each rule that
  * takes it (the outbox). Listens to the application events of storage (file actions of FTP and REST),
  * transfers (job state changes, inside the transaction that changes the state), FTP logins and
  * failed REST logins.
@@ -52,6 +52,7 @@ public class EventPublisher {
     private final DataSource dataSource;
     private final SQLExceptionTranslator sqlErrors;
     private final String instance;
+    private volatile Boolean postgres;
 
     EventPublisher(RuleCache rules, DeliveryWorker worker, EventsProperties properties, DataSource dataSource) {
         this.rules = rules;
@@ -63,26 +64,25 @@ public class EventPublisher {
     }
 
     /**
-     * Records an event and the first delivery of each rule that takes it, in one transaction: the caller's (a job
-     * state change, on the connection bound to it) or one of its own. Plain JDBC on one connection: the upload
-     * threads run this once per file, and Spring's transaction and statement plumbing cost an upload more than
-     * the two inserts themselves (issue 11 benchmark). An event no rule takes is a single insert.
+     * Records an event and the first delivery of each rule that takes it with one statement: in the caller's
+     * transaction (a job state change, on the connection bound to it) or on its own. Plain JDBC on one connection:
+     * the upload threads run this once per file, and Spring's transaction and statement plumbing cost an upload more
+     * than the insert itself (issue 11 benchmark).
      */
     public EventResponse publish(EventType type, String actor, EventProtocol protocol, String folder, String path, String fromPath,
                                  Long size, Long jobId, String state, String address) {
-        EventResponse candidate = new EventResponse(0, type, null, instance, actor, protocol, folder, path, fromPath, size, jobId,
-                state, address);
+        EventResponse event = EventRepository.unsaved(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state,
+                address);
         List<EventRuleRepository.StoredRule> taking = rules.enabledFor(type).stream()
-                .filter(rule -> !rule.actions().isEmpty() && matches(rule.filter(), candidate)).toList();
+                .filter(rule -> !rule.actions().isEmpty() && matches(rule.filter(), event)).toList();
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
             if (taking.isEmpty()) {
-                return EventRepository.insert(connection, type, instance, actor, protocol, folder, path, fromPath, size, jobId, state, address);
+                return EventRepository.insert(connection, event);
             }
+            DeliveriesQueued queued = record(connection, taking, event);
             if (TransactionSynchronizationManager.isActualTransactionActive()
                     && DataSourceUtils.isConnectionTransactional(connection, dataSource)) {
-                DeliveriesQueued queued = record(connection, taking, type, actor, protocol, folder, path, fromPath, size, jobId, state,
-                        address);
                 // the worker takes them after the caller's commit (it runs actions that start jobs, whose state changes
                 // publish here); registered directly: an application event per upload cost more than the hand-over itself
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -91,20 +91,9 @@ public class EventPublisher {
                         worker.onDeliveriesQueued(queued);
                     }
                 });
-                return queued.event();
+            } else {
+                worker.onDeliveriesQueued(queued);
             }
-            DeliveriesQueued queued;
-            connection.setAutoCommit(false);
-            try {
-                queued = record(connection, taking, type, actor, protocol, folder, path, fromPath, size, jobId, state, address);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-            worker.onDeliveriesQueued(queued);
             return queued.event();
         } catch (SQLException e) {
             throw sqlErrors.translate("record event " + type, null, e);
@@ -113,22 +102,33 @@ public class EventPublisher {
         }
     }
 
-    private DeliveriesQueued record(Connection connection, List<EventRuleRepository.StoredRule> taking, EventType type,
-                                    String actor, EventProtocol protocol, String folder, String path, String fromPath, Long size,
-                                    Long jobId, String state, String address) throws SQLException {
-        EventResponse event = EventRepository.insert(connection, type, instance, actor, protocol, folder, path, fromPath, size, jobId,
-                state, address);
-        List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
+    private DeliveriesQueued record(Connection connection, List<EventRuleRepository.StoredRule> taking, EventResponse event)
+            throws SQLException {
+        List<DeliveryRepository.NewDelivery> deliveries = new ArrayList<>(taking.size());
         for (EventRuleRepository.StoredRule rule : taking) {
-            // claimed in this transaction by this instance's worker when it has room: no claim transaction per event
-            DeliveryRepository.Lease lease = worker.leaseForNewDelivery();
-            long id = DeliveryRepository.insert(connection, rule.id(), event.id(), 0, rule.actions().get(0).type(), properties.maxAttempts(),
-                    lease);
-            if (lease != null) {
-                claimed.add(new DeliveryRepository.Claimed(id, rule.id(), event.id(), 0, 0, properties.maxAttempts(), lease.until()));
+            // claimed in the same statement by this instance's worker when it has room: no claim transaction per event
+            deliveries.add(new DeliveryRepository.NewDelivery(rule.id(), rule.actions().get(0).type(), worker.leaseForNewDelivery()));
+        }
+        DeliveryRepository.Written written = DeliveryRepository.insertEventWithDeliveries(connection, postgres(connection), event,
+                properties.maxAttempts(), deliveries);
+        List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
+        for (DeliveryRepository.NewDelivery d : deliveries) {
+            if (d.lease() != null) {
+                claimed.add(new DeliveryRepository.Claimed(written.deliveryByRule().get(d.ruleId()), d.ruleId(), written.event().id(), 0, 0,
+                        properties.maxAttempts(), d.lease().until()));
             }
         }
-        return new DeliveriesQueued(taking.size(), event, claimed);
+        return new DeliveriesQueued(taking.size(), written.event(), claimed);
+    }
+
+    /** Whether the database is PostgreSQL (else H2): the combined insert is written for each. */
+    private boolean postgres(Connection connection) throws SQLException {
+        Boolean known = postgres;
+        if (known == null) {
+            known = "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+            postgres = known;
+        }
+        return known;
     }
 
     static boolean matches(RuleFilter filter, EventResponse event) {

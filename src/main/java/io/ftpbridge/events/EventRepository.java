@@ -36,37 +36,54 @@ class EventRepository {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
+    /** The event's insert; {@link #bind} sets its parameters. */
+    static final String INSERT_SQL = """
+            INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
+                                          job_id, state, address)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
     /**
-     * Records an event on {@code connection} (its caller's transaction, or auto-commit); returns it as a read of it
-     * would (the delivery worker uses it instead of one). Plain JDBC, static (no proxy): the upload threads run
-     * this once per file.
+     * An event about to be written, as a read of it would return it but without its id: the time now (to the
+     * microsecond the database keeps), texts cut to their columns.
      */
-    static EventResponse insert(Connection connection, EventType type, String instance, String actor, EventProtocol protocol,
-                         String folder, String path, String fromPath, Long size, Long jobId, String state, String address)
-            throws SQLException {
-        // the database keeps microseconds
-        OffsetDateTime time = now().truncatedTo(ChronoUnit.MICROS);
-        EventResponse event = new EventResponse(0, type, time, instance, cut(actor, 128), protocol, folder, cut(path, 4096),
-                cut(fromPath, 4096), size, jobId, state, cut(address, 64));
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
-                                              job_id, state, address)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", ID)) {
-            insert.setString(1, type.name());
-            insert.setObject(2, time);
-            text(insert, 3, instance);
-            text(insert, 4, event.actor());
-            text(insert, 5, protocol == null ? null : protocol.name());
-            text(insert, 6, folder);
-            text(insert, 7, event.path());
-            text(insert, 8, event.fromPath());
-            number(insert, 9, size);
-            number(insert, 10, jobId);
-            text(insert, 11, state);
-            text(insert, 12, event.address());
+    static EventResponse unsaved(EventType type, String instance, String actor, EventProtocol protocol, String folder, String path,
+                                 String fromPath, Long size, Long jobId, String state, String address) {
+        return new EventResponse(0, type, now().truncatedTo(ChronoUnit.MICROS), instance, cut(actor, 128), protocol, folder,
+                cut(path, 4096), cut(fromPath, 4096), size, jobId, state, cut(address, 64));
+    }
+
+    static EventResponse withId(EventResponse e, long id) {
+        return new EventResponse(id, e.type(), e.time(), e.instance(), e.actor(), e.protocol(), e.folder(), e.path(), e.fromPath(),
+                e.size(), e.jobId(), e.state(), e.address());
+    }
+
+    /** Sets the parameters of {@link #INSERT_SQL} from {@code index} on; returns the index after them. */
+    static int bind(PreparedStatement insert, int index, EventResponse e) throws SQLException {
+        insert.setString(index, e.type().name());
+        insert.setObject(index + 1, e.time());
+        text(insert, index + 2, e.instance());
+        text(insert, index + 3, e.actor());
+        text(insert, index + 4, e.protocol() == null ? null : e.protocol().name());
+        text(insert, index + 5, e.folder());
+        text(insert, index + 6, e.path());
+        text(insert, index + 7, e.fromPath());
+        number(insert, index + 8, e.size());
+        number(insert, index + 9, e.jobId());
+        text(insert, index + 10, e.state());
+        text(insert, index + 11, e.address());
+        return index + 12;
+    }
+
+    /**
+     * Records an event made by {@link #unsaved} on {@code connection} (its caller's transaction, or auto-commit);
+     * returns it with its id (the delivery worker uses it instead of a read). Plain JDBC, static (no proxy): the
+     * upload threads run this once per file.
+     */
+    static EventResponse insert(Connection connection, EventResponse event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL, ID)) {
+            bind(insert, 1, event);
             insert.executeUpdate();
-            return new EventResponse(generatedId(insert), type, time, instance, event.actor(), protocol, folder, event.path(),
-                    event.fromPath(), size, jobId, state, event.address());
+            return withId(event, generatedId(insert));
         }
     }
 
