@@ -112,8 +112,18 @@ def cpu_snapshot():
     t = os.times()
     groups["python uploaders"] = round((t.user + t.system) * HZ)
     busy = [int(v) for v in open("/proc/stat").readline().split()[1:]]
+    # time the host gave this VM's CPUs to others while they had work: a phase with much of it was slowed from outside
+    groups["steal (host)"] = busy[7]
     groups["everything else on the machine"] = sum(busy) - busy[3] - busy[4] - sum(groups.values())
     return groups
+
+def steal_ticks():
+    """CPU time the host gave to others while this VM's CPUs had work (/proc/stat), in clock ticks."""
+    return int(open("/proc/stat").readline().split()[8])
+
+def steal_share(ticks, start, end):
+    """Steal over a phase as a share of the machine's CPU time in it."""
+    return ticks / HZ / max(1e-9, (end - start) * (os.cpu_count() or 1))
 
 def print_cpu(phase, before, after, events):
     spent = {k: (after.get(k, 0) - before.get(k, 0)) / HZ for k in after}
@@ -181,9 +191,11 @@ def measure(tag, rule_first=False):
         # each phase starts with no dirty pages of the phase before: their writeback would take CPU from the next one
         os.sync()
         before = cpu_snapshot()
+        stolen = steal_ticks()
         start, end, _ = upload_all(plain)
+        stolen = steal_share(steal_ticks() - stolen, start, end)
         phase_times("plain", start, end)
-        return start, end, before, cpu_snapshot()
+        return start, end, before, cpu_snapshot(), stolen
 
     def with_rule():
         rule = api("POST", "/api/v1/event-rules", {"name": "bench-hook-" + tag, "events": ["FILE_UPLOADED"],
@@ -191,19 +203,21 @@ def measure(tag, rule_first=False):
                     "actions": [{"type": "WEBHOOK", "url": "http://127.0.0.1:%d/hook" % receiver_port, "secret": SECRET}]})
         os.sync()
         before = cpu_snapshot()
+        stolen = steal_ticks()
         start, end, replied = upload_all(hook)
+        stolen = steal_share(steal_ticks() - stolen, start, end)
         phase_times("hook", start, end)
         wait_for(hook + "-", files)  # every webhook in before the next phase starts
         after = cpu_snapshot()
         api("DELETE", "/api/v1/event-rules/%d" % rule["id"])  # the phase without a rule has none
-        return start, end, replied, before, after
+        return start, end, replied, before, after, stolen
 
     if rule_first:
-        s1, e1, replied, cpu_hook, cpu2 = with_rule()
-        s0, e0, cpu0, cpu1 = without_rule()
+        s1, e1, replied, cpu_hook, cpu2, stolen1 = with_rule()
+        s0, e0, cpu0, cpu1, stolen0 = without_rule()
     else:
-        s0, e0, cpu0, cpu1 = without_rule()
-        s1, e1, replied, cpu_hook, cpu2 = with_rule()
+        s0, e0, cpu0, cpu1, stolen0 = without_rule()
+        s1, e1, replied, cpu_hook, cpu2, stolen1 = with_rule()
     base_rate = files / (e0 - s0)
     rule_rate = files / (e1 - s1)
     everything = arrivals()
@@ -220,24 +234,39 @@ def measure(tag, rule_first=False):
           % (len(got), files, dups, bad_signatures))
     print("delivery rate: %.0f/s = %.2f x upload rate (goal >= 0.8)" % (delivery_rate, delivery_rate / rule_rate))
     print("upload reply -> webhook arrival: p50 %.3f s, p95 %.3f s (goal p95 <= 1 s)" % (lat[len(lat) // 2], p95))
+    print("host steal during the uploads: without rule %.1f %%, with rule %.1f %% of the machine's CPU time"
+          % (100 * stolen0, 100 * stolen1))
     if os.environ.get("BENCH_CPU"):
         print_cpu("without rule", cpu0, cpu1, files)
         print_cpu("with rule (until the last arrival)", cpu_hook, cpu2, files)
-    return e0 - s0, e1 - s1
+    return e0 - s0, e1 - s1, max(stolen0, stolen1)
 
 # BENCH_REPEAT=n measures n pairs in a row (a pair's phases last seconds: one JIT burst or another process
 # moves its ratio a lot on two shared cores) and then the ratio of all of them together. Every second pair runs
 # the rule's phase first: the machine gets faster over a run (the JIT still compiles), which always favoured the
 # second phase of a pair, the rule's, when every pair ran it second.
+# A pair in which the host took more than BENCH_MAX_STEAL (default 5 %) of the machine's CPU time during either phase
+# (steal: this VM's CPUs had work and ran something else) is measured again, up to BENCH_TRIES times (default 3, the
+# last one counts whatever its steal): on this VM steal went from 0.2 % to 24 % of a phase, and a pair's ratio
+# followed it (bench/README.md, 2026-11-26).
 repeat = int(os.environ.get("BENCH_REPEAT", "1"))
+max_steal = float(os.environ.get("BENCH_MAX_STEAL", "0.05"))
+tries = int(os.environ.get("BENCH_TRIES", "3"))
 plain_s = hook_s = 0.0
+again = 0
 for n in range(1, repeat + 1):
-    if repeat > 1:
-        print("pair %d of %d%s:" % (n, repeat, ", the rule's phase first" if n % 2 == 0 else ""))
-    p, h = measure("r%d" % n, rule_first=n % 2 == 0)
+    for t in range(1, tries + 1):
+        if repeat > 1 or t > 1:
+            print("pair %d of %d%s%s:" % (n, repeat, ", the rule's phase first" if n % 2 == 0 else "",
+                                           ", measured again (steal)" if t > 1 else ""))
+        p, h, stolen = measure("r%d" % n if t == 1 else "r%dt%d" % (n, t), rule_first=n % 2 == 0)
+        if stolen <= max_steal or t == tries:
+            break
+        again += 1
     plain_s, hook_s = plain_s + p, hook_s + h
 if repeat > 1:
-    print("all %d pairs: uploads without rule %.0f/s, with rule %.0f/s (ratio %.2f, goal >= 0.9)"
-          % (repeat, repeat * files / plain_s, repeat * files / hook_s, plain_s / hook_s))
+    print("all %d pairs: uploads without rule %.0f/s, with rule %.0f/s (ratio %.2f, goal >= 0.9); %d pairs measured again"
+          " for host steal over %.0f %%" % (repeat, repeat * files / plain_s, repeat * files / hook_s, plain_s / hook_s, again,
+                                           100 * max_steal))
 receiver.terminate()
 os.unlink(arrivals_file)

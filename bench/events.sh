@@ -6,6 +6,7 @@
 #        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
 #        (BENCH_RECEIVER=python: the webhook receiver in Python, events.py --receiver, instead of bench/events-receiver.c)
 #        (BENCH_PHASES=1: each phase's start and end on CLOCK_MONOTONIC, to split a `perf record -k CLOCK_MONOTONIC` by phase)
+#        (BENCH_DIR=/dev/shm: the jar's data directory (H2 and the uploads) under that directory instead of /tmp)
 #        (as root; builds the jar if missing; H2, fresh data dir; APP_ARGS are passed to the jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ files=${1:-2000}
 clients=${2:-8}
 jar=$(ls target/ftpbridge-*.jar 2>/dev/null | head -n1 || true)
 [ -n "$jar" ] || { ./mvnw -q -B package -DskipTests; jar=$(ls target/ftpbridge-*.jar | head -n1); }
-work=$(mktemp -d /tmp/ftp-bench-events.XXXXXX)
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/ftp-bench-events.XXXXXX")
 # when this run deleted its files (~14,000-26,000, its data directory): see the wait below
 deleted_stamp=/tmp/ftpbridge-bench-events.deleted
 cleanup() {

@@ -73,8 +73,7 @@ public class EventPublisher {
                                  Long size, Long jobId, String state, String address) {
         EventResponse event = EventRepository.unsaved(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state,
                 address);
-        List<EventRuleRepository.StoredRule> taking = rules.enabledFor(type).stream()
-                .filter(rule -> !rule.actions().isEmpty() && matches(rule.filter(), event)).toList();
+        List<EventRuleRepository.StoredRule> taking = taking(rules.enabledFor(type), event);
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
             if (taking.isEmpty()) {
@@ -129,6 +128,20 @@ public class EventPublisher {
             postgres = known;
         }
         return known;
+    }
+
+    /** The rules with actions whose filter takes the event (a loop: a stream per event cost more than the filters). */
+    private static List<EventRuleRepository.StoredRule> taking(List<EventRuleRepository.StoredRule> enabled, EventResponse event) {
+        List<EventRuleRepository.StoredRule> taking = List.of();
+        for (EventRuleRepository.StoredRule rule : enabled) {
+            if (!rule.actions().isEmpty() && matches(rule.filter(), event)) {
+                if (taking.isEmpty()) {
+                    taking = new ArrayList<>(2);
+                }
+                taking.add(rule);
+            }
+        }
+        return taking;
     }
 
     static boolean matches(RuleFilter filter, EventResponse event) {

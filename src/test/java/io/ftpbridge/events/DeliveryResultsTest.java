@@ -23,7 +23,8 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  * Results of a round's attempts as the delivery log shows them, on PostgreSQL (this class) and H2
  * ({@link DeliveryResultsOnH2Test}):
  * the delivered ones of a round are recorded by one statement, each with its own status code and duration; a
- * delivery whose claim another instance holds is left alone; a failed one is due again.
+ * delivery whose claim another instance holds is left alone; a failed one is due again. And the statement that
+ * writes an event with the first delivery of every rule taking it.
  */
 @FtpBridgeTest
 class DeliveryResultsTest {
