@@ -78,8 +78,9 @@ class DeliveryRepository {
      * Writes an event and the first delivery of each rule that takes it (distinct rules), due now, with one
      * statement on {@code connection} (the caller's transaction, or auto-commit): the event's insert is a
      * data-change table that the deliveries' insert selects from ({@code FINAL TABLE} on H2, a {@code WITH}
-     * on PostgreSQL). One statement and no transaction of its own: on the upload threads a second insert, the
-     * commit and the auto-commit switches cost about as much as the event itself (issue 11 benchmark).
+     * on PostgreSQL). Atomic without a transaction of its own: on PostgreSQL one round trip instead of three (the
+     * event's insert with its {@code BEGIN}, the delivery's, the {@code COMMIT}); on H2 about the CPU of the two
+     * inserts and the commit it replaced (bench/README.md, 2026-11-26 15:20).
      */
     static Written insertEventWithDeliveries(Connection connection, boolean postgres, EventResponse event, int maxAttempts,
                                              List<NewDelivery> deliveries) throws SQLException {
