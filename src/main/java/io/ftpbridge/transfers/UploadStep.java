@@ -82,10 +82,7 @@ final class UploadStep extends FileStep {
                 verify(job, session, folder, file, transcript, target, written, base + size);
             }
             if (!job.append()) {
-                if (session.size(target) >= 0) {
-                    deleteIfAllowed(session, target); // some servers refuse RNTO onto an existing file
-                }
-                session.rename(written, target);
+                renameIntoPlace(session, written, target);
             }
         } catch (RemoteSession.Refused refused) {
             throw FileFailure.of(refused);
@@ -94,6 +91,25 @@ final class UploadStep extends FileStep {
         run.progress().fileFinished();
         log.info("Transfer file done: id={} remote={} remotePath={} folder={} path={} bytes={} transferMillis={}", job.id(),
                 job.remote(), target, job.folder(), file.localPath(), size, copyNanos / 1_000_000);
+    }
+
+    /**
+     * Renames the temporary file onto the target. Most servers replace an existing target in that one step (rename(2)):
+     * the target is never missing, and no command is spent looking for it. A server that refuses RNTO onto an existing
+     * file (ProFTPD with {@code AllowOverwrite off}) gets the target deleted and the rename again, and only once our
+     * file is known to be there, so that a rename refused for another reason deletes nothing.
+     */
+    private static void renameIntoPlace(RemoteSession session, String written, String target)
+            throws IOException, RemoteSession.Refused {
+        try {
+            session.rename(written, target);
+        } catch (RemoteSession.Refused refused) {
+            if (session.size(target) < 0 || session.size(written) < 0) {
+                throw refused;
+            }
+            deleteIfAllowed(session, target);
+            session.rename(written, target);
+        }
     }
 
     private void verify(TransferJob job, RemoteSession session, FolderStorage folder, TransferFile file,

@@ -34,6 +34,14 @@ final class ProftpdPeer implements AutoCloseable {
     }
 
     static ProftpdPeer start(int passiveMin, int passiveMax) {
+        return start(passiveMin, passiveMax, true);
+    }
+
+    /**
+     * {@code allowOverwrite} false: {@code AllowOverwrite off}, under which ProFTPD refuses a STOR or an RNTO onto an
+     * existing file (550 "Rename permission denied") but deletes one.
+     */
+    static ProftpdPeer start(int passiveMin, int passiveMax, boolean allowOverwrite) {
         try {
             Path dir = Files.createTempDirectory("proftpd-peer-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -77,9 +85,9 @@ final class ProftpdPeer implements AutoCloseable {
                     DigestEngine on
                     DigestAlgorithms all
                     <Directory />
-                      AllowOverwrite on
+                      AllowOverwrite %s
                     </Directory>
-                    """.formatted(port, dir, dir, passwd, passiveMin, passiveMax));
+                    """.formatted(port, dir, dir, passwd, passiveMin, passiveMax, allowOverwrite ? "on" : "off"));
             Process process = new ProcessBuilder(PROFTPD, "-n", "-c", dir.resolve("proftpd.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("proftpd.log").toFile()).start();
             ProftpdPeer peer = new ProftpdPeer(dir, root, port, process);

@@ -207,6 +207,42 @@ class TransferJobsTest {
     }
 
     @Test
+    void anUploadReplacesTheRemoteFileWithOneRenameAndDeletesItFirstOnlyWhereTheServerRefusesThat() throws Exception {
+        Files.writeString(folderRoot.resolve("replacing.txt"), "new content");
+
+        // vsftpd replaces on RNTO (rename(2)): the target is never missing, and nothing looks for it or deletes it
+        fast.put("replace-target.txt", "old".getBytes(StandardCharsets.UTF_8));
+        long replaced = submit("""
+                {"remote":"jobs-fast","direction":"UPLOAD","remotePath":"/replace-target.txt","folder":"jobs",
+                 "localPath":"replacing.txt"}""");
+        TransferTestSupport.awaitState(api, replaced, "SUCCEEDED", Duration.ofSeconds(30));
+        String partial = ".replace-target.txt.ftpbridge-job" + replaced + ".part";
+        assertThat(api.get("/api/v1/transfers/" + replaced + "/transcript").text())
+                .contains("> RNFR /" + partial, "> RNTO /replace-target.txt", "< 250 Rename successful.")
+                .doesNotContain("> SIZE /replace-target.txt", "> DELE");
+        assertThat(fast.root().resolve("replace-target.txt")).hasContent("new content");
+        assertThat(fast.root().resolve(partial)).doesNotExist();
+
+        // ProFTPD with AllowOverwrite off refuses RNTO onto an existing file: the target is deleted, then renamed onto
+        try (ProftpdPeer proftpd = ProftpdPeer.start(26090, 26099, false)) {
+            TransferTestSupport.createRemote(api, "no-overwrite", "127.0.0.1", proftpd.port(), ProftpdPeer.USER,
+                    ProftpdPeer.PASSWORD, "EPSV");
+            proftpd.put("target.txt", "old".getBytes(StandardCharsets.UTF_8));
+            long deletedFirst = submit("""
+                    {"remote":"no-overwrite","direction":"UPLOAD","remotePath":"/target.txt","folder":"jobs",
+                     "localPath":"replacing.txt"}""");
+            TransferTestSupport.awaitState(api, deletedFirst, "SUCCEEDED", Duration.ofSeconds(30));
+            String transcript = api.get("/api/v1/transfers/" + deletedFirst + "/transcript").text();
+            assertThat(transcript).contains("Rename permission denied", "> DELE /target.txt");
+            assertThat(transcript.indexOf("> DELE /target.txt")).isGreaterThan(transcript.indexOf("Rename permission denied"));
+            assertThat(transcript.substring(transcript.indexOf("> DELE /target.txt"))).contains("> RNTO /target.txt",
+                    "< 250 Rename successful");
+            assertThat(proftpd.root().resolve("target.txt")).hasContent("new content");
+            assertThat(proftpd.root()).isDirectoryNotContaining("glob:**.part");
+        }
+    }
+
+    @Test
     void overwriteSkipAndFailLeaveTheExistingFileAlone() throws Exception {
         fast.put("policy/a.txt", "remote".getBytes(StandardCharsets.UTF_8));
         Files.writeString(folderRoot.resolve("a.txt"), "local");
