@@ -71,8 +71,11 @@ class DeliveryRepository {
     record Written(EventResponse event, Map<Long, Long> deliveryByRule) {
     }
 
-    /** Statement texts by database and number of deliveries (a rule's deliveries are few; each text is made once). */
-    private static final Map<String, String> EVENT_WITH_DELIVERIES_SQL = new ConcurrentHashMap<>();
+    /**
+     * Statement texts by database and number of deliveries, made once each: the key is the count, negative on
+     * PostgreSQL (a small boxed integer, no key built per event).
+     */
+    private static final Map<Integer, String> EVENT_WITH_DELIVERIES_SQL = new ConcurrentHashMap<>();
 
     /**
      * Writes an event and the first delivery of each rule that takes it (distinct rules), due now, with one
@@ -84,7 +87,7 @@ class DeliveryRepository {
      */
     static Written insertEventWithDeliveries(Connection connection, boolean postgres, EventResponse event, int maxAttempts,
                                              List<NewDelivery> deliveries) throws SQLException {
-        String sql = EVENT_WITH_DELIVERIES_SQL.computeIfAbsent((postgres ? "p" : "h") + deliveries.size(),
+        String sql = EVENT_WITH_DELIVERIES_SQL.computeIfAbsent(postgres ? -deliveries.size() : deliveries.size(),
                 key -> eventWithDeliveriesSql(postgres, deliveries.size()));
         try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id", "event_id", "rule_id"})) {
             int p = EventRepository.bind(insert, 1, event);

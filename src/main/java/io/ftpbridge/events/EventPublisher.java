@@ -2,6 +2,7 @@ package io.ftpbridge.events;
 
 import io.ftpbridge.ftpserver.FtpLoginAttempt;
 import io.ftpbridge.storage.FileActivity;
+import io.ftpbridge.support.Databases;
 import io.ftpbridge.transfers.TransferStateChanged;
 import java.net.InetAddress;
 import java.nio.file.FileSystems;
@@ -124,7 +125,7 @@ public class EventPublisher {
     private boolean postgres(Connection connection) throws SQLException {
         Boolean known = postgres;
         if (known == null) {
-            known = "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+            known = Databases.isPostgreSql(connection);
             postgres = known;
         }
         return known;

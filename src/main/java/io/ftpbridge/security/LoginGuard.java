@@ -1,7 +1,7 @@
 package io.ftpbridge.security;
 
+import io.ftpbridge.support.Databases;
 import java.net.InetAddress;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -280,8 +280,7 @@ public class LoginGuard {
     private String ensureRowSql() {
         String sql = ensureRowSql;
         if (sql == null) {
-            String product = jdbc.execute((ConnectionCallback<String>) (Connection c) -> c.getMetaData().getDatabaseProductName());
-            sql = "PostgreSQL".equalsIgnoreCase(product)
+            sql = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) Databases::isPostgreSql))
                     ? "INSERT INTO login_failure (kind, subject, pending_until) VALUES (?, ?, ?) ON CONFLICT (kind, subject)"
                             + " DO UPDATE SET pending_until = GREATEST(login_failure.pending_until, EXCLUDED.pending_until)"
                     : "MERGE INTO login_failure (kind, subject, pending_until) KEY (kind, subject) VALUES (?, ?, ?)";

@@ -1,5 +1,6 @@
 /**
  * Small pieces that several features use and none owns: how a failing poller logs ({@link
- * io.ftpbridge.support.RepeatedFailures}). Imports nothing else of ours, so every feature may use it.
+ * io.ftpbridge.support.RepeatedFailures}), which database a connection is on ({@link
+ * io.ftpbridge.support.Databases}). Imports nothing else of ours, so every feature may use it.
  */
 package io.ftpbridge.support;
