@@ -170,17 +170,25 @@ def wait_for(prefix, n):
 # warm-up (JIT, connection pools, H2 pages): as many uploads as a measured phase, through a webhook rule, not
 # measured. With a tenth as many, the JIT compiler threads still used more CPU in the measured phases than
 # the FTP data threads (C2 compiles the delivery path only after thousands of calls).
-warm = api("POST", "/api/v1/event-rules", {"name": "bench-warm-up", "events": ["FILE_UPLOADED"], "filter": {"folder": "bench", "pathGlob": "/warm-*"},
+# BENCH_WARMUP=n (default 1): n such rounds, each also uploading as many files outside the rule's glob (the phase
+# without a rule takes paths the rule's phase does not)
+warm = api("POST", "/api/v1/event-rules", {"name": "bench-warm-up", "events": ["FILE_UPLOADED"], "filter": {"folder": "bench", "pathGlob": "/warm*"},
             "actions": [{"type": "WEBHOOK", "url": "http://127.0.0.1:%d/hook" % receiver_port, "secret": SECRET}]})
-upload_all("warm", files)
-wait_for("warm", files)
+for w in range(int(os.environ.get("BENCH_WARMUP", "1"))):
+    upload_all("warm%d" % w, files)
+    wait_for("warm%d" % w, files)
+    if w > 0:
+        upload_all("cold%d" % w, files)
 api("DELETE", "/api/v1/event-rules/%d" % warm["id"])
 
 def phase_times(kind, start, end):
-    """BENCH_PHASES=1: the phase's start and end on CLOCK_MONOTONIC (the clock of `perf record -k CLOCK_MONOTONIC`),
-    so that a profile of the whole run can be split into the phases with and without the rule."""
+    """BENCH_PHASES=1: the phase's start and end on CLOCK_MONOTONIC (the clock of `perf record -k CLOCK_MONOTONIC`)
+    and on the wall clock (a JFR recording's), so that a profile of the whole run can be split into the phases with
+    and without the rule."""
     if os.environ.get("BENCH_PHASES"):
-        print("phase %s %.6f %.6f" % (kind, start, end))
+        # and on the wall clock (JFR's recordings): the offset between the two clocks taken now
+        offset = time.time() - time.monotonic()
+        print("phase %s %.6f %.6f wall %.6f %.6f" % (kind, start, end, start + offset, end + offset))
 
 def measure(tag, rule_first=False):
     """One pair: the uploads without any rule and the same uploads with the webhook rule (in that order, or the

@@ -62,7 +62,17 @@ upspeed() { curl -sS -o /dev/null -w '%{speed_upload}\n' --user "$user:$password
 speedto() { curl -sS -o "$1" -w '%{speed_download}\n' --user "$user:$password" "$2"; }
 # before each measured run: earlier runs' dirty pages are written back now, not by kernel threads that take
 # a core from the next run (each vsftpd upload starts writeback of its file when it closes it: ext4 auto_da_alloc)
-settle() { sync; }
+# Then the memory the run will write into is made the same for both sides: this VM hands free memory back to its host
+# (virtio-balloon free page reporting, 2 MiB blocks that stayed free ~2 s), and the first touch of a page the host took
+# back faults on the host: 256 MiB written into the page cache took 0.52 s on reported pages and 0.06 s on pages freed
+# a moment before (dd, 2026-11-26 19:40). A run got one or the other depending on what ran before it, and the ratios
+# swung with it (a download job 370-1,490 MiB/s in one run). So settle writes and deletes a scratch file a bit larger
+# than the payload just before the run: the pages the run then takes were in use a moment ago, on either side.
+settle() {
+  sync
+  dd if=/dev/zero of="$work/settle.scratch" bs=1M count=$((size_mib + 64)) status=none
+  rm -f "$work/settle.scratch"
+}
 # the id of the transfer job in a POST /api/v1/transfers response, without starting a python3 (its ~30 ms
 # of CPU at start-up would run beside the job that was just queued and slow it)
 jobid() { grep -o '"id":[0-9]*' | head -n1 | cut -d: -f2; }
