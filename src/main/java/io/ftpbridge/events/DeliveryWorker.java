@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import io.ftpbridge.support.BackgroundPriority;
 import io.ftpbridge.support.RepeatedFailures;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
@@ -120,14 +121,29 @@ class DeliveryWorker {
         this.actions = actions;
         this.properties = properties;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.runners = Executors.newFixedThreadPool(Math.min(properties.concurrency(), BLOCKING_RUNNERS), r -> daemon(r, "event-action"));
-        this.dispatcher = daemon(this::dispatch, "event-deliveries");
+        this.runners = Executors.newFixedThreadPool(Math.min(properties.concurrency(), BLOCKING_RUNNERS),
+                r -> daemon(inBackground(r), "event-action"));
+        this.dispatcher = daemon(inBackground(this::dispatch), "event-deliveries");
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         dispatcher.start();
-        log.info("Event delivery started: instance={} concurrency={}", owner, properties.concurrency());
+        log.info("Event delivery started: instance={} concurrency={} deliveryNice={}", owner, properties.concurrency(),
+                properties.deliveryNice());
+    }
+
+    /**
+     * Runs {@code work} on a thread whose CPU priority is {@code delivery-nice} lower than the file transfers': the
+     * outbox's rounds, transfer and file actions, and (see {@link WebhookSender}) the webhooks' I/O. On two cores busy
+     * with uploads, the deliveries' CPU (a fifth of what an upload costs) came out of the uploads' (issue 11 benchmark,
+     * bench/README.md); this way the uploads get the CPU first and the webhooks follow within tens of milliseconds.
+     */
+    private Runnable inBackground(Runnable work) {
+        return () -> {
+            BackgroundPriority.lowerCurrentThread(properties.deliveryNice());
+            work.run();
+        };
     }
 
     /**

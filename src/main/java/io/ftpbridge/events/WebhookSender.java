@@ -1,6 +1,7 @@
 package io.ftpbridge.events;
 
 import io.ftpbridge.security.SecretCipher;
+import io.ftpbridge.support.BackgroundPriority;
 import jakarta.annotation.PreDestroy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,8 @@ import org.springframework.stereotype.Component;
  * kept alive), all of them on one I/O thread ({@code httpclient-dispatch-1}) that also completes their outcomes.
  * Measured on the issue 11 benchmark, a thread per exchange (a blocking client) or a hand-off per response (the
  * JDK client) cost more CPU in thread switches than the exchange itself; one selector thread takes the responses
- * of a whole burst in few wake-ups.
+ * of a whole burst in few wake-ups. That thread runs at the deliveries' lower CPU priority
+ * ({@code ftpbridge.events.delivery-nice}), set by the first outcome it completes.
  */
 @Component
 class WebhookSender {
@@ -58,12 +60,14 @@ class WebhookSender {
     private static final ComputedCache<String, URI> URIS = new ComputedCache<>(1024, URI::create);
 
     private final SecretCipher cipher;
+    private final int deliveryNice;
     private final MinimalHttpAsyncClient http;
     /** Stored (encrypted, fresh IV per change) secret → an HMAC initialized with it, cloned for each webhook. */
     private final ComputedCache<String, Mac> signingKeys = new ComputedCache<>(1024, this::keyedMac);
 
     WebhookSender(SecretCipher cipher, EventsProperties properties) {
         this.cipher = cipher;
+        this.deliveryNice = properties.deliveryNice();
         // the minimal client: no execution chain (redirects, retries, cookies, authentication, route tracking), none of
         // which a webhook uses; the chain parsed each request's URI again (URIBuilder), ~5% of the dispatcher's and the
         // I/O thread's CPU per webhook (bench/README.md, issue 11). A POST that failed is a failed attempt, retried by
@@ -108,6 +112,8 @@ class WebhookSender {
                 new FutureCallback<Message<HttpResponse, Void>>() {
                     @Override
                     public void completed(Message<HttpResponse, Void> response) {
+                        // the client's I/O thread (its factory is not ours to set): lowered once, like the dispatcher
+                        BackgroundPriority.lowerCurrentThread(deliveryNice);
                         int status = response.getHead().getCode();
                         if (status >= 200 && status < 300) {
                             log.debug("Webhook delivered: event={} type={} url={} status={}", event.id(), event.type(), action.url(), status);
@@ -119,11 +125,13 @@ class WebhookSender {
 
                     @Override
                     public void failed(Exception e) {
+                        BackgroundPriority.lowerCurrentThread(deliveryNice);
                         outcome.complete(ActionRunner.Outcome.failure(null, e.toString()));
                     }
 
                     @Override
                     public void cancelled() {
+                        BackgroundPriority.lowerCurrentThread(deliveryNice);
                         outcome.complete(ActionRunner.Outcome.failure(null, "cancelled"));
                     }
                 });

@@ -100,7 +100,7 @@ class EventRetentionTest {
     @Test
     void aRetentionUnderAnHourIsRefusedWithTheProperty() {
         assertThatThrownBy(() -> new EventsProperties(64, Duration.ofMillis(200), Duration.ofMinutes(2), 10, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(59)))
+                Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(59), 5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ftpbridge.events.retention").hasMessageContaining("at least 1h");
     }

@@ -5,19 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.ftpbridge.ftpserver.FtpServerLifecycle;
+import io.ftpbridge.support.BackgroundPriority;
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import io.ftpbridge.testsupport.FtpPeers;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -151,6 +157,38 @@ class EventRulesTest {
 
         JsonNode events = api.get("/api/v1/events?type=FILE_UPLOADED&folder=watched").json();
         assertThat(events.get("items")).anyMatch(e -> e.get("path").asString().equals("/notes.txt"));
+        api.delete("/api/v1/event-rules/" + rule);
+    }
+
+    @Test
+    void deliveriesRunAtALowerCpuPriorityThanTheUploadsThatRaiseThem(@TempDir Path tmp) throws Exception {
+        long rule = createRule("""
+                {"name":"nice-hook","events":["FILE_UPLOADED"],"filter":{"folder":"watched","pathGlob":"/nice*"},
+                 "actions":[{"type":"WEBHOOK","url":"http://127.0.0.1:%d/hook","secret":"%s"}]}""".formatted(receiverPort, SECRET));
+        curlUpload(Files.write(tmp.resolve("nice.bin"), new byte[100]), "/nice.bin");
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.stream()
+                .anyMatch(r -> r.json().get("path").asString().equals("/nice.bin")));
+
+        // the kernel's nice value of every thread of this JVM by name (/proc; names are cut to 15 characters there)
+        int normal = BackgroundPriority.niceOfCurrentThread();
+        Map<String, List<Integer>> niceByName = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    int nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+                    niceByName.computeIfAbsent(name.replaceAll("[0-9]+$", ""), n -> new ArrayList<>()).add(nice);
+                } catch (NoSuchFileException ended) {
+                    // a thread that ended while the directory was read
+                }
+            }
+        }
+        // the default ftpbridge.events.delivery-nice (5): the outbox's dispatcher and the webhooks' I/O thread
+        assertThat(niceByName.get("event-deliverie")).as(niceByName.toString()).isNotEmpty().allMatch(n -> n == normal + 5);
+        assertThat(niceByName.get("httpclient-disp")).as(niceByName.toString()).contains(normal + 5);
+        // the FTP server's threads, which carried the upload, keep the normal priority
+        assertThat(niceByName.get("ftp-data-")).as(niceByName.toString()).isNotEmpty().allMatch(n -> n == normal);
         api.delete("/api/v1/event-rules/" + rule);
     }
 
