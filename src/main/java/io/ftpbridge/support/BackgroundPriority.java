@@ -61,8 +61,13 @@ public final class BackgroundPriority {
      * than through {@code getpriority}, whose -1 is both a value and the error), or null where there is no such file.
      */
     public static Integer niceOfCurrentThread() {
+        return niceOf(Path.of("/proc/thread-self/stat"));
+    }
+
+    /** The nice value in a thread's {@code stat} file of {@code /proc} (field 19), or null where it cannot be read. */
+    public static Integer niceOf(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+            String stat = Files.readString(statFile);
             // the fields after the command name, which is in parentheses and may hold spaces: state is field 3
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
             return Integer.parseInt(fields[19 - 3]);

@@ -175,10 +175,11 @@ class EventRulesTest {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
                     String name = Files.readString(task.resolve("comm")).strip();
-                    int nice = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
-                    niceByName.computeIfAbsent(name.replaceAll("[0-9]+$", ""), n -> new ArrayList<>()).add(nice);
+                    Integer nice = BackgroundPriority.niceOf(task.resolve("stat"));
+                    if (nice != null) { // null: a thread that ended while the directory was read
+                        niceByName.computeIfAbsent(name.replaceAll("[0-9]+$", ""), n -> new ArrayList<>()).add(nice);
+                    }
                 } catch (NoSuchFileException ended) {
                     // a thread that ended while the directory was read
                 }
