@@ -5,6 +5,7 @@ import io.ftpbridge.support.RepeatedFailures;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,14 +27,19 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs due deliveries of the outbox on this instance. The deliveries of this instance's own events are written
- * already claimed by it (see {@link #leaseForNewDelivery}) and started from memory once their transaction commits.
+ * Writes and runs the deliveries of the outbox on this instance. An event is recorded with the ids of the rules that
+ * take it ({@link EventPublisher}); once it commits, it is handed over here, and a round writes the first delivery of
+ * each of those rules for all the events handed over since the last round (one transaction, which clears the events'
+ * rule ids), as many of them claimed by this instance as it has room for, and starts those from memory.
  * One dispatcher thread does the database work in batches: it records the attempts that finished since its
- * last round (one transaction), then, when something unclaimed is due or every {@code poll-interval}, claims
- * as many due deliveries as {@code concurrency} leaves room for (one transaction) and starts them: webhooks
- * through the {@link WebhookSender} (no thread of their own while they wait), transfer and file actions on a
- * few threads. It goes round when an event with deliveries commits, when a runner finishes, and every
- * {@code poll-interval} (retries after backoff, deliveries written by other instances).
+ * last round (one transaction), writes the deliveries of the events recorded since (one transaction), then, when
+ * something unclaimed is due or every {@code poll-interval}, claims as many due deliveries as {@code concurrency}
+ * leaves room for (one transaction) and starts them: webhooks through the {@link WebhookSender} (no thread of their
+ * own while they wait), transfer and file actions on a few threads. It goes round when an event taken by a rule
+ * commits, when a runner finishes, and every {@code poll-interval} (retries after backoff, deliveries written by other
+ * instances). Events whose deliveries were never written (their instance died in between) are looked for when this
+ * instance starts, and on PostgreSQL, where other instances share the database, every {@code poll-interval} among
+ * those older than a {@code lease}.
  * A failed attempt is retried with exponential backoff until the delivery's attempts are used up (FAILED).
  */
 @Component
@@ -49,6 +55,10 @@ class DeliveryWorker {
      */
     private static final long ROUND_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int MAX_COMMITTED_EVENTS = 10_000;
+    /** Events whose deliveries one round writes at most (one transaction). */
+    private static final int MAX_EVENTS_PER_ROUND = 512;
+    /** Events handed over and waiting for a round at most; more are left to the look for left-over events. */
+    private static final int MAX_RECORDED_EVENTS = 100_000;
 
     private final DeliveryRepository deliveries;
     private final EventRepository events;
@@ -64,17 +74,21 @@ class DeliveryWorker {
     private final AtomicInteger running = new AtomicInteger();
     /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
     private final Map<Long, EventResponse> committedEvents = new ConcurrentHashMap<>();
-    /** Deliveries written already claimed by this instance (committed), until a round starts them. */
-    private final Queue<Ready> ready = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger readyCount = new AtomicInteger();
+    /** Events recorded here with rules taking them (committed), until a round writes their deliveries. */
+    private final Queue<EventResponse> recordedEvents = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger recordedCount = new AtomicInteger();
+    /**
+     * Look for events recorded before this time whose deliveries were never written (null: no need): set when this
+     * instance starts, and when a round could not write those of events handed over (they keep their rule ids).
+     */
+    private volatile OffsetDateTime leftOverBefore;
+    /** Other instances may share the database (PostgreSQL): look for their left-over events every poll too. */
+    private volatile boolean sharedDatabase;
     /** A committed event has deliveries that were not written claimed, or a delivery is due again: claim from the outbox. */
     private volatile boolean claimWanted;
     private volatile boolean stopping;
     private final RepeatedFailures roundFailures = new RepeatedFailures();
     private final RecordedSinceLastLine recorded = new RecordedSinceLastLine();
-
-    private record Ready(DeliveryRepository.Claimed claimed, EventResponse event) {
-    }
 
     /**
      * What rounds recorded since the last {@code Deliveries recorded} line: one line a second at most under a burst
@@ -128,6 +142,8 @@ class DeliveryWorker {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
+        leftOverBefore = EventRepository.now();
+        sharedDatabase = deliveries.sharedDatabase();
         dispatcher.start();
         log.info("Event delivery started: instance={} concurrency={} deliveryNice={}", owner, properties.concurrency(),
                 properties.deliveryNice());
@@ -147,29 +163,15 @@ class DeliveryWorker {
     }
 
     /**
-     * The lease under which a delivery written now is claimed by this instance in the same statement, or null
-     * (written unclaimed, for any instance) when this one has as many waiting as it runs at once, or is not running.
-     * A delivery of an instance killed after the commit waits for its lease, as one claimed a round later would.
+     * Takes an event recorded with the ids of rules taking it, once it is committed: the next round writes its
+     * deliveries and runs them, with the event from here rather than read again.
      */
-    DeliveryRepository.Lease leaseForNewDelivery() {
-        if (stopping || !dispatcher.isAlive() || readyCount.get() >= properties.concurrency()) {
-            return null;
-        }
-        return new DeliveryRepository.Lease(owner, EventRepository.now().plus(properties.lease()));
-    }
-
-    /** Runs (or claims) at once the deliveries a transaction wrote; the publisher calls this after its commit. */
-    void onDeliveriesQueued(EventPublisher.DeliveriesQueued queued) {
-        for (DeliveryRepository.Claimed c : queued.claimed()) {
-            ready.add(new Ready(c, queued.event()));
-        }
-        readyCount.addAndGet(queued.claimed().size());
-        if (queued.claimed().size() < queued.count()) {
-            if (committedEvents.size() >= MAX_COMMITTED_EVENTS) {
-                committedEvents.clear(); // events whose deliveries another instance claimed; the rest are read again
-            }
-            committedEvents.put(queued.event().id(), queued.event());
-            claimWanted = true;
+    void onEventRecorded(EventResponse event) {
+        if (recordedCount.incrementAndGet() > MAX_RECORDED_EVENTS) {
+            recordedCount.decrementAndGet();
+            leftOverBefore = EventRepository.now(); // it keeps its rule ids: the next round finds it in the database
+        } else {
+            recordedEvents.add(event);
         }
         wakeUp();
     }
@@ -200,15 +202,19 @@ class DeliveryWorker {
                 }
                 boolean queuedNext = recordFinished() > 0;
                 recorded.log(owner, false);
-                startReady();
+                boolean moreRecorded = writeAndRunRecorded();
                 // the outbox is read when something unclaimed was written here, and every poll-interval (retries,
                 // other instances' deliveries), not in every round of a burst whose deliveries were written claimed
-                if (more || queuedNext || claimWanted || lastRound - lastClaim >= properties.pollInterval().toNanos()) {
+                boolean polled = lastRound - lastClaim >= properties.pollInterval().toNanos();
+                if (more || queuedNext || claimWanted || polled) {
                     claimWanted = false;
                     lastClaim = lastRound;
-                    more = claimAndRun() || queuedNext;
+                    if (leftOverBefore != null || polled && sharedDatabase) {
+                        writeLeftOver();
+                    }
+                    more = claimAndRun() || queuedNext || moreRecorded;
                 } else {
-                    more = false;
+                    more = moreRecorded;
                 }
                 int ended = roundFailures.succeeded();
                 if (ended > 0) {
@@ -260,23 +266,80 @@ class DeliveryWorker {
         }
     }
 
-    /** Starts the deliveries written claimed by this instance, as many as there are free runners. */
-    private void startReady() {
-        int free = properties.concurrency() - running.get();
-        List<Ready> batch = new ArrayList<>();
-        for (Ready r; free-- > 0 && (r = ready.poll()) != null; ) {
-            batch.add(r);
+    /**
+     * Writes the deliveries of the events handed over since the last round (one transaction), those this instance has
+     * runners free for claimed by it, and starts them; true when events are left for the next round.
+     */
+    private boolean writeAndRunRecorded() {
+        Map<Long, EventResponse> batch = new HashMap<>();
+        for (EventResponse e; batch.size() < MAX_EVENTS_PER_ROUND && (e = recordedEvents.poll()) != null; ) {
+            batch.put(e.id(), e);
         }
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
-        readyCount.addAndGet(-batch.size());
-        Map<Long, EventRuleRepository.StoredRule> byRule = rules.findAll(
-                batch.stream().map(r -> r.claimed().ruleId()).distinct().toList());
-        for (Ready r : batch) {
+        recordedCount.addAndGet(-batch.size());
+        Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
+        DeliveryRepository.Expanded written;
+        try {
+            written = deliveries.expand(List.copyOf(batch.keySet()), owner, Math.max(0, properties.concurrency() - running.get()),
+                    EventRepository.now().plus(properties.lease()), properties.maxAttempts(), rule -> firstAction(byRule, rule));
+        } catch (RuntimeException e) {
+            leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
+            throw e;
+        }
+        if (written.unclaimed() > 0) {
+            for (Long event : written.events()) {
+                rememberCommitted(batch.get(event));
+            }
+            claimWanted = true;
+        }
+        for (DeliveryRepository.Claimed c : written.claimed()) {
             running.incrementAndGet();
-            attempt(r.claimed(), byRule.get(r.claimed().ruleId()), r.event());
+            attempt(c, byRule.get(c.ruleId()), batch.get(c.eventId()));
         }
+        return !recordedEvents.isEmpty();
+    }
+
+    /**
+     * Writes the deliveries of events recorded before {@link #leftOverBefore} (or, on a shared database, a lease ago)
+     * whose deliveries were never written, for any instance to claim.
+     */
+    private void writeLeftOver() {
+        OffsetDateTime wanted = leftOverBefore;
+        OffsetDateTime before = wanted != null ? wanted : EventRepository.now().minus(properties.lease());
+        Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
+        int events = 0;
+        int written = 0;
+        for (DeliveryRepository.Expanded batch; ; ) {
+            batch = deliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+            events += batch.events().size();
+            written += batch.unclaimed();
+            if (batch.events().size() < MAX_EVENTS_PER_ROUND) {
+                break;
+            }
+        }
+        if (leftOverBefore == wanted) {
+            leftOverBefore = null;
+        }
+        if (events > 0) {
+            claimWanted = true;
+            log.info("Deliveries written for left-over events: instance={} events={} deliveries={} recordedBefore={}", owner, events,
+                    written, before);
+        }
+    }
+
+    /** The type of a rule's first action (null: the rule is gone or has none), rules looked up once per round. */
+    private RuleAction.Type firstAction(Map<Long, EventRuleRepository.StoredRule> byRule, long ruleId) {
+        EventRuleRepository.StoredRule rule = byRule.computeIfAbsent(ruleId, id -> rules.findAll(List.of(id)).get(id));
+        return rule == null || rule.actions().isEmpty() ? null : rule.actions().get(0).type();
+    }
+
+    private void rememberCommitted(EventResponse event) {
+        if (committedEvents.size() >= MAX_COMMITTED_EVENTS) {
+            committedEvents.clear(); // events whose deliveries another instance claimed; the rest are read again
+        }
+        committedEvents.put(event.id(), event);
     }
 
     /** Claims due deliveries for the free runners; true when it took as many as it asked for (there may be more). */
@@ -367,14 +430,16 @@ class DeliveryWorker {
         wake.release();
         dispatcher.join(5000);
         runners.shutdown();
-        List<Long> notStarted = new ArrayList<>();
-        for (Ready r; (r = ready.poll()) != null; ) {
-            notStarted.add(r.claimed().id());
+        List<Long> notWritten = new ArrayList<>();
+        for (EventResponse e; (e = recordedEvents.poll()) != null; ) {
+            notWritten.add(e.id());
         }
+        Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         try {
-            deliveries.release(owner, notStarted); // other instances run them at once, not after their lease
+            // for any instance: the others run them at once, not after a lease
+            deliveries.expand(notWritten, owner, 0, null, properties.maxAttempts(), rule -> firstAction(byRule, rule));
         } catch (RuntimeException e) {
-            log.warn("Deliveries not released at shutdown: instance={} count={} error={}", owner, notStarted.size(), e.toString());
+            log.warn("Deliveries not written at shutdown: instance={} events={} error={}", owner, notWritten.size(), e.toString());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (running.get() > 0 && System.nanoTime() < deadline) {

@@ -2,7 +2,6 @@ package io.ftpbridge.events;
 
 import io.ftpbridge.ftpserver.FtpLoginAttempt;
 import io.ftpbridge.storage.FileActivity;
-import io.ftpbridge.support.Databases;
 import io.ftpbridge.transfers.TransferStateChanged;
 import java.net.InetAddress;
 import java.nio.file.FileSystems;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -26,21 +24,13 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Records every event and, with the same statement, the first pending action of each rule that
- * takes it (the outbox). Listens to the application events of storage (file actions of FTP and REST),
- * transfers (job state changes, inside the transaction that changes the state), FTP logins and
- * failed REST logins.
+ * Records every event with the ids of the rules that take it (the outbox: their deliveries are written by the
+ * {@link DeliveryWorker}, which clears them in the same transaction). Listens to the application events of storage
+ * (file actions of FTP and REST), transfers (job state changes, inside the transaction that changes the state), FTP
+ * logins and failed REST logins.
  */
 @Service
 public class EventPublisher {
-
-    /**
-     * Deliveries of {@code event} were written; once the transaction that wrote them commits, the worker runs
-     * those written already claimed by it ({@code claimed}) and claims the others, taking the event from here
-     * rather than reading it again.
-     */
-    record DeliveriesQueued(int count, EventResponse event, List<DeliveryRepository.Claimed> claimed) {
-    }
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
     /** A glob compiles to a regular expression: once per glob, not once per event (upload threads match them). */
@@ -49,52 +39,50 @@ public class EventPublisher {
 
     private final RuleCache rules;
     private final DeliveryWorker worker;
-    private final EventsProperties properties;
     private final DataSource dataSource;
     private final SQLExceptionTranslator sqlErrors;
     private final String instance;
-    private volatile Boolean postgres;
 
-    EventPublisher(RuleCache rules, DeliveryWorker worker, EventsProperties properties, DataSource dataSource) {
+    EventPublisher(RuleCache rules, DeliveryWorker worker, DataSource dataSource) {
         this.rules = rules;
         this.worker = worker;
-        this.properties = properties;
         this.dataSource = dataSource;
         this.sqlErrors = new SQLErrorCodeSQLExceptionTranslator(dataSource);
         this.instance = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /**
-     * Records an event and the first delivery of each rule that takes it with one statement: in the caller's
-     * transaction (a job state change, on the connection bound to it) or on its own. Plain JDBC on one connection:
-     * the upload threads run this once per file, and Spring's transaction and statement plumbing cost an upload more
-     * than the insert itself (issue 11 benchmark).
+     * Records an event with the ids of the rules that take it, with one plain insert: in the caller's transaction (a
+     * job state change, on the connection bound to it) or on its own. Once that commits, the worker writes the rules'
+     * deliveries (a batch of events in one transaction, on its own thread) and runs them. Plain JDBC on one connection:
+     * the upload threads run this once per file, and the deliveries' insert, Spring's transaction and statement
+     * plumbing each cost an upload more than the event's insert itself (issue 11 benchmark, bench/README.md).
      */
     public EventResponse publish(EventType type, String actor, EventProtocol protocol, String folder, String path, String fromPath,
                                  Long size, Long jobId, String state, String address) {
         EventResponse event = EventRepository.unsaved(type, instance, actor, protocol, folder, path, fromPath, size, jobId, state,
                 address);
-        List<EventRuleRepository.StoredRule> taking = taking(rules.enabledFor(type), event);
+        String taking = taking(rules.enabledFor(type), event);
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
-            if (taking.isEmpty()) {
-                return EventRepository.insert(connection, event);
+            EventResponse recorded = EventRepository.insert(connection, event, taking);
+            if (taking == null) {
+                return recorded;
             }
-            DeliveriesQueued queued = record(connection, taking, event);
             if (TransactionSynchronizationManager.isActualTransactionActive()
                     && DataSourceUtils.isConnectionTransactional(connection, dataSource)) {
-                // the worker takes them after the caller's commit (it runs actions that start jobs, whose state changes
+                // the worker takes it after the caller's commit (it runs actions that start jobs, whose state changes
                 // publish here); registered directly: an application event per upload cost more than the hand-over itself
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        worker.onDeliveriesQueued(queued);
+                        worker.onEventRecorded(recorded);
                     }
                 });
             } else {
-                worker.onDeliveriesQueued(queued);
+                worker.onEventRecorded(recorded);
             }
-            return queued.event();
+            return recorded;
         } catch (SQLException e) {
             throw sqlErrors.translate("record event " + type, null, e);
         } finally {
@@ -102,47 +90,19 @@ public class EventPublisher {
         }
     }
 
-    private DeliveriesQueued record(Connection connection, List<EventRuleRepository.StoredRule> taking, EventResponse event)
-            throws SQLException {
-        List<DeliveryRepository.NewDelivery> deliveries = new ArrayList<>(taking.size());
-        for (EventRuleRepository.StoredRule rule : taking) {
-            // claimed in the same statement by this instance's worker when it has room: no claim transaction per event
-            deliveries.add(new DeliveryRepository.NewDelivery(rule.id(), rule.actions().get(0).type(), worker.leaseForNewDelivery()));
-        }
-        DeliveryRepository.Written written = DeliveryRepository.insertEventWithDeliveries(connection, postgres(connection), event,
-                properties.maxAttempts(), deliveries);
-        List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
-        for (DeliveryRepository.NewDelivery d : deliveries) {
-            if (d.lease() != null) {
-                claimed.add(new DeliveryRepository.Claimed(written.deliveryByRule().get(d.ruleId()), d.ruleId(), written.event().id(), 0, 0,
-                        properties.maxAttempts(), d.lease().until()));
-            }
-        }
-        return new DeliveriesQueued(taking.size(), written.event(), claimed);
-    }
-
-    /** Whether the database is PostgreSQL (else H2): the combined insert is written for each. */
-    private boolean postgres(Connection connection) throws SQLException {
-        Boolean known = postgres;
-        if (known == null) {
-            known = Databases.isPostgreSql(connection);
-            postgres = known;
-        }
-        return known;
-    }
-
-    /** The rules with actions whose filter takes the event (a loop: a stream per event cost more than the filters). */
-    private static List<EventRuleRepository.StoredRule> taking(List<EventRuleRepository.StoredRule> enabled, EventResponse event) {
-        List<EventRuleRepository.StoredRule> taking = List.of();
+    /**
+     * The ids of the rules with actions whose filter takes the event, comma-separated, or null (a loop: a stream per
+     * event cost more than the filters).
+     */
+    private static String taking(List<EventRuleRepository.StoredRule> enabled, EventResponse event) {
+        StringBuilder taking = null;
         for (EventRuleRepository.StoredRule rule : enabled) {
             if (!rule.actions().isEmpty() && matches(rule.filter(), event)) {
-                if (taking.isEmpty()) {
-                    taking = new ArrayList<>(2);
-                }
-                taking.add(rule);
+                taking = taking == null ? new StringBuilder() : taking.append(',');
+                taking.append(rule.id());
             }
         }
-        return taking;
+        return taking == null ? null : taking.toString();
     }
 
     static boolean matches(RuleFilter filter, EventResponse event) {

@@ -36,11 +36,11 @@ class EventRepository {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    /** The event's insert; {@link #bind} sets its parameters. */
-    static final String INSERT_SQL = """
+    /** The event's insert, with the rules whose deliveries are still to be written; {@link #insert} sets its parameters. */
+    private static final String INSERT_SQL = """
             INSERT INTO automation_event (type, occurred_at, instance, actor, protocol, folder, path, from_path, size,
-                                          job_id, state, address)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                          job_id, state, address, pending_rules)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /**
      * An event about to be written, as a read of it would return it but without its id: the time now (to the
@@ -57,33 +57,29 @@ class EventRepository {
                 e.size(), e.jobId(), e.state(), e.address());
     }
 
-    /** Sets the parameters of {@link #INSERT_SQL} from {@code index} on; returns the index after them. */
-    static int bind(PreparedStatement insert, int index, EventResponse e) throws SQLException {
-        insert.setString(index, e.type().name());
-        insert.setObject(index + 1, e.time());
-        text(insert, index + 2, e.instance());
-        text(insert, index + 3, e.actor());
-        text(insert, index + 4, e.protocol() == null ? null : e.protocol().name());
-        text(insert, index + 5, e.folder());
-        text(insert, index + 6, e.path());
-        text(insert, index + 7, e.fromPath());
-        number(insert, index + 8, e.size());
-        number(insert, index + 9, e.jobId());
-        text(insert, index + 10, e.state());
-        text(insert, index + 11, e.address());
-        return index + 12;
-    }
-
     /**
-     * Records an event made by {@link #unsaved} on {@code connection} (its caller's transaction, or auto-commit);
-     * returns it with its id (the delivery worker uses it instead of a read). Plain JDBC, static (no proxy): the
-     * upload threads run this once per file.
+     * Records an event made by {@link #unsaved} on {@code connection} (its caller's transaction, or auto-commit), with
+     * the ids of the rules that took it ({@code pendingRules}, comma-separated, or null: the delivery worker writes
+     * their deliveries); returns it with its id (the delivery worker uses it instead of a read). Plain JDBC, static (no
+     * proxy), one plain insert whether rules took the event or not: the upload threads run this once per file.
      */
-    static EventResponse insert(Connection connection, EventResponse event) throws SQLException {
+    static EventResponse insert(Connection connection, EventResponse e, String pendingRules) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_SQL, ID)) {
-            bind(insert, 1, event);
+            insert.setString(1, e.type().name());
+            insert.setObject(2, e.time());
+            text(insert, 3, e.instance());
+            text(insert, 4, e.actor());
+            text(insert, 5, e.protocol() == null ? null : e.protocol().name());
+            text(insert, 6, e.folder());
+            text(insert, 7, e.path());
+            text(insert, 8, e.fromPath());
+            number(insert, 9, e.size());
+            number(insert, 10, e.jobId());
+            text(insert, 11, e.state());
+            text(insert, 12, e.address());
+            text(insert, 13, pendingRules);
             insert.executeUpdate();
-            return withId(event, generatedId(insert));
+            return withId(e, generatedId(insert));
         }
     }
 
@@ -126,13 +122,13 @@ class EventRepository {
 
     /**
      * Deletes up to {@code batch} of the oldest events that happened before {@code before} and have no delivery still
-     * pending; their delivery log goes with them (the foreign key cascades). Returns how many were deleted.
+     * pending or still to be written; their delivery log goes with them (the foreign key cascades). Returns how many were deleted.
      */
     int deleteOlderThan(OffsetDateTime before, int batch) {
         return jdbc.sql("""
                 DELETE FROM automation_event WHERE id IN (
                     SELECT e.id FROM automation_event e
-                    WHERE e.occurred_at < :before
+                    WHERE e.occurred_at < :before AND e.pending_rules IS NULL
                       AND NOT EXISTS (SELECT 1 FROM event_delivery d WHERE d.event_id = e.id AND d.state = 'PENDING')
                     ORDER BY e.id LIMIT :batch)""")
                 .param("before", before).param("batch", batch).update();

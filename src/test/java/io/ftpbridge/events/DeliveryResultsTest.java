@@ -12,19 +12,23 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Results of a round's attempts as the delivery log shows them, on PostgreSQL (this class) and H2
  * ({@link DeliveryResultsOnH2Test}):
  * the delivered ones of a round are recorded by one statement, each with its own status code and duration; a
- * delivery whose claim another instance holds is left alone; a failed one is due again. And the statement that
- * writes an event with the first delivery of every rule taking it.
+ * delivery whose claim another instance holds is left alone; a failed one is due again. And how the deliveries of an
+ * event recorded with the rules taking it are written: once, by the instance that recorded it or, if that one died,
+ * by any instance.
  */
 @FtpBridgeTest
 class DeliveryResultsTest {
@@ -54,44 +58,112 @@ class DeliveryResultsTest {
     }
 
     @Test
-    void anEventAndTheDeliveriesOfEveryRuleTakingItAreWrittenByOneStatement() throws Exception {
+    void theFirstDeliveryOfEveryRuleTakingAnEventIsWrittenOnceAndOnlyForRulesThatStillExist() throws Exception {
         long claimedHere = insertRule();
         long forAnyInstance = insertRule();
-        // checked inside the transaction and rolled back: this instance's worker would claim the unclaimed delivery
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                JdbcClient local = JdbcClient.create(new SingleConnectionDataSource(connection, true));
-                DeliveryRepository.Lease lease = new DeliveryRepository.Lease(OWNER,
-                        EventRepository.now().plusHours(1).truncatedTo(ChronoUnit.MICROS));
+        long deleted = insertRule();
+        try {
+            // checked inside a transaction that is rolled back: this instance's worker would claim the unclaimed delivery
+            inTransactionRolledBack(connection -> {
+                jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", deleted).update();
                 EventResponse unsaved = EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u", EventProtocol.FTP, "f", "/two",
                         null, 42L, null, null, null);
-                DeliveryRepository.Written written = DeliveryRepository.insertEventWithDeliveries(connection,
-                        database().equals("PostgreSQL"), unsaved, 7,
-                        List.of(new DeliveryRepository.NewDelivery(claimedHere, RuleAction.Type.WEBHOOK, lease),
-                                new DeliveryRepository.NewDelivery(forAnyInstance, RuleAction.Type.FILE, null)));
-
-                assertThat(written.event().id()).isPositive();
-                assertThat(written.event()).usingRecursiveComparison().ignoringFields("id").isEqualTo(unsaved);
+                EventResponse event = EventRepository.insert(connection, unsaved, claimedHere + "," + forAnyInstance + "," + deleted);
+                assertThat(event.id()).isPositive();
+                assertThat(event).usingRecursiveComparison().ignoringFields("id").isEqualTo(unsaved);
                 // as a read of it returns it: the delivery worker takes it from here instead of a read
-                assertThat(new EventRepository(local).find(written.event().id())).contains(written.event());
-                assertThat(written.deliveryByRule()).containsOnlyKeys(claimedHere, forAnyInstance);
-                String row = """
+                assertThat(new EventRepository(jdbc).find(event.id())).contains(event);
+                assertThat(pendingRules(event.id())).isEqualTo(claimedHere + "," + forAnyInstance + "," + deleted);
+
+                OffsetDateTime until = EventRepository.now().plusHours(1).truncatedTo(ChronoUnit.MICROS);
+                // the deleted rule is still in a rule cache that has not seen the deletion
+                Map<Long, RuleAction.Type> firstActions = Map.of(claimedHere, RuleAction.Type.WEBHOOK, forAnyInstance,
+                        RuleAction.Type.FILE, deleted, RuleAction.Type.WEBHOOK);
+                OffsetDateTime before = EventRepository.now();
+                DeliveryRepository.Expanded written = deliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get);
+
+                assertThat(written.events()).containsExactly(event.id());
+                assertThat(written.claimed()).hasSize(1);
+                DeliveryRepository.Claimed claimed = written.claimed().get(0);
+                assertThat(claimed).isEqualTo(new DeliveryRepository.Claimed(claimed.id(), claimedHere, event.id(), 0, 0, 7, until));
+                assertThat(written.unclaimed()).isEqualTo(1);
+                assertThat(pendingRules(event.id())).isNull();
+                List<List<Object>> rows = jdbc.sql("""
                         SELECT rule_id, event_id, action_index, action_type, attempt, max_attempts, state, owner, lease_until,
-                               next_attempt_at FROM event_delivery WHERE id = :id""";
-                assertThat(local.sql(row).param("id", written.deliveryByRule().get(claimedHere)).query(DeliveryResultsTest::row).single())
-                        .isEqualTo(List.of(claimedHere, written.event().id(), 0, "WEBHOOK", 0, 7, "PENDING", OWNER, lease.until(),
-                                written.event().time()));
-                assertThat(local.sql(row).param("id", written.deliveryByRule().get(forAnyInstance)).query(DeliveryResultsTest::row).single())
-                        .isEqualTo(Arrays.asList(forAnyInstance, written.event().id(), 0, "FILE", 0, 7, "PENDING", null, null,
-                                written.event().time()));
-            } finally {
-                connection.rollback();
-                connection.setAutoCommit(true);
-            }
+                               next_attempt_at FROM event_delivery WHERE event_id = :event ORDER BY rule_id""")
+                        .param("event", event.id()).query(DeliveryResultsTest::row).list();
+                assertThat(rows).hasSize(2);
+                assertThat(rows.get(0).subList(0, 9)).isEqualTo(List.of(claimedHere, event.id(), 0, "WEBHOOK", 0, 7, "PENDING", OWNER, until));
+                assertThat(rows.get(1).subList(0, 9)).isEqualTo(Arrays.asList(forAnyInstance, event.id(), 0, "FILE", 0, 7, "PENDING", null,
+                        null));
+                for (List<Object> row : rows) {
+                    assertThat((OffsetDateTime) row.get(9)).as("due now").isBetween(before, EventRepository.now());
+                }
+
+                // written once: neither the instance that recorded it nor one looking for left-over events writes them again
+                assertThat(deliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get).events()).isEmpty();
+                assertThat(deliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get).events()).doesNotContain(event.id());
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
+                        .query(Long.class).single()).isEqualTo(2);
+            });
         } finally {
-            deleteRulesAndEvents(claimedHere, forAnyInstance);
+            deleteRulesAndEvents(claimedHere, forAnyInstance, deleted);
         }
+    }
+
+    @Test
+    void theDeliveriesOfEventsLeftOverByAnInstanceThatDiedAreWrittenForAnyInstance() throws Exception {
+        long rule = insertRule();
+        try {
+            inTransactionRolledBack(connection -> {
+                OffsetDateTime before = EventRepository.now();
+                EventResponse leftOver = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/left-over", null, 1L, null, null, null), String.valueOf(rule));
+                jdbc.sql("UPDATE automation_event SET occurred_at = :then WHERE id = :id").param("then", before.minusMinutes(5))
+                        .param("id", leftOver.id()).update();
+                EventResponse recent = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/recent", null, 1L, null, null, null), String.valueOf(rule));
+
+                DeliveryRepository.Expanded written = deliveries.expandLeftOver(before.minusMinutes(2), 100, 3,
+                        id -> RuleAction.Type.WEBHOOK);
+
+                // only the one recorded before the time asked for; another test's may be there too
+                assertThat(written.events()).contains(leftOver.id()).doesNotContain(recent.id());
+                assertThat(written.claimed()).isEmpty();
+                assertThat(pendingRules(leftOver.id())).isNull();
+                assertThat(pendingRules(recent.id())).isEqualTo(String.valueOf(rule));
+                assertThat(jdbc.sql("SELECT owner, state, max_attempts FROM event_delivery WHERE event_id = :event")
+                        .param("event", leftOver.id()).query((rs, n) -> Arrays.asList(rs.getString(1), rs.getString(2), rs.getInt(3)))
+                        .single()).isEqualTo(Arrays.asList(null, "PENDING", 3));
+            });
+        } finally {
+            deleteRulesAndEvents(rule);
+        }
+    }
+
+    private interface InTransaction {
+        void run(Connection connection) throws Exception;
+    }
+
+    /** Runs {@code work} in a JDBC transaction (the repository's statements join it), then rolls it back. */
+    private void inTransactionRolledBack(InTransaction work) {
+        new TransactionTemplate(new JdbcTransactionManager(dataSource)).executeWithoutResult(status -> {
+            status.setRollbackOnly();
+            Connection connection = DataSourceUtils.getConnection(dataSource);
+            try {
+                assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo(database());
+                work.run(connection);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                DataSourceUtils.releaseConnection(connection, dataSource);
+            }
+        });
+    }
+
+    private String pendingRules(long event) {
+        return jdbc.sql("SELECT pending_rules FROM automation_event WHERE id = :id").param("id", event)
+                .query((rs, n) -> rs.getString(1)).list().get(0);
     }
 
     private static List<Object> row(ResultSet rs, int n) throws SQLException {
@@ -118,20 +190,27 @@ class DeliveryResultsTest {
     }
 
     private void recordAndCheck(long rule) throws Exception {
-        DeliveryRepository.Lease lease = new DeliveryRepository.Lease(OWNER, EventRepository.now().plusHours(1));
-        DeliveryRepository.Lease other = new DeliveryRepository.Lease("another-instance", lease.until());
+        OffsetDateTime leaseUntil = EventRepository.now().plusHours(1);
         List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo(database());
-            for (int i = 0; i < 7; i++) {
-                DeliveryRepository.Written written = DeliveryRepository.insertEventWithDeliveries(connection,
-                        database().equals("PostgreSQL"), EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u", EventProtocol.FTP,
-                                "f", "/a" + i, null, 1L, null, null, null),
-                        5, List.of(new DeliveryRepository.NewDelivery(rule, RuleAction.Type.WEBHOOK, i == 5 ? other : lease)));
-                assertThat(written.deliveryByRule()).containsOnlyKeys(rule);
-                claimed.add(new DeliveryRepository.Claimed(written.deliveryByRule().get(rule), rule, written.event().id(), 0, 0, 5,
-                        lease.until()));
-            }
+        for (int i = 0; i < 7; i++) {
+            String path = "/a" + i;
+            String owner = i == 5 ? "another-instance" : OWNER;
+            // recorded and written in one transaction (committed): no other instance looks at the event in between
+            new TransactionTemplate(new JdbcTransactionManager(dataSource)).executeWithoutResult(status -> {
+                Connection connection = DataSourceUtils.getConnection(dataSource);
+                try {
+                    EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                            EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
+                    DeliveryRepository.Expanded written = deliveries.expand(List.of(event.id()), owner, 1, leaseUntil, 5,
+                            id -> RuleAction.Type.WEBHOOK);
+                    assertThat(written.claimed()).hasSize(1);
+                    claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    DataSourceUtils.releaseConnection(connection, dataSource);
+                }
+            });
         }
         List<DeliveryRepository.Attempt> attempts = new ArrayList<>();
         // five delivered (padded to eight rows in the statement), one of them with no status (not HTTP)
