@@ -190,14 +190,29 @@ def phase_times(kind, start, end):
         offset = time.time() - time.monotonic()
         print("phase %s %.6f %.6f wall %.6f %.6f" % (kind, start, end, start + offset, end + offset))
 
+def settle():
+    """Before each phase: no dirty pages of the phase before (their writeback would take CPU from the next one), and
+    memory that was in use a moment ago: this VM hands pages that stay free for ~2 s back to the host, and the first
+    touch of each later faults on the host (bench/lib.sh `settle`, bench/README.md 2026-11-26 19:25). A phase writes
+    ~20 MiB (files, H2, logs) and its JVM and the uploaders allocate more; BENCH_SETTLE_MIB (default 128, 0: only the
+    sync) is written to a scratch file and deleted."""
+    os.sync()
+    mib = int(os.environ.get("BENCH_SETTLE_MIB", "128"))
+    if mib > 0:
+        scratch = tempfile.NamedTemporaryFile(prefix="events-settle-", delete=False)
+        block = b"\0" * (1 << 20)
+        for _ in range(mib):
+            scratch.write(block)
+        scratch.close()
+        os.unlink(scratch.name)
+
 def measure(tag, rule_first=False):
     """One pair: the uploads without any rule and the same uploads with the webhook rule (in that order, or the
     rule's first); prints the results."""
     plain, hook = "plain-%s" % tag, "hook-%s" % tag
 
     def without_rule():
-        # each phase starts with no dirty pages of the phase before: their writeback would take CPU from the next one
-        os.sync()
+        settle()
         before = cpu_snapshot()
         stolen = steal_ticks()
         start, end, _ = upload_all(plain)
@@ -209,7 +224,7 @@ def measure(tag, rule_first=False):
         rule = api("POST", "/api/v1/event-rules", {"name": "bench-hook-" + tag, "events": ["FILE_UPLOADED"],
                     "filter": {"folder": "bench", "pathGlob": "/%s-*" % hook},
                     "actions": [{"type": "WEBHOOK", "url": "http://127.0.0.1:%d/hook" % receiver_port, "secret": SECRET}]})
-        os.sync()
+        settle()
         before = cpu_snapshot()
         stolen = steal_ticks()
         start, end, replied = upload_all(hook)

@@ -1,7 +1,5 @@
 package io.ftpbridge.events;
 
-import io.ftpbridge.support.Databases;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,13 +7,10 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -60,137 +55,6 @@ class DeliveryRepository {
         this.jdbc = jdbc;
         this.batch = batch;
         this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
-    }
-
-    /**
-     * Deliveries written for events that rules took: those claimed by the writing instance (to run now), and the
-     * events they were written for (the others are for any instance to claim).
-     */
-    record Expanded(List<Claimed> claimed, int unclaimed, List<Long> events) {
-    }
-
-    /** Rows written by one statement at most. */
-    private static final int MAX_ROWS_PER_INSERT = 64;
-    /** Statement texts by row count, made once each. */
-    private static final Map<Integer, String> EXPAND_SQL = new ConcurrentHashMap<>();
-
-    /**
-     * Writes the first delivery of every rule that took each of the events {@code eventIds} (their {@code pending_rules})
-     * and clears that, in one transaction. The events are locked first and those another transaction holds are skipped
-     * (an instance writing them), so a rule's delivery of an event is written once. The first {@code leases}
-     * deliveries are claimed by {@code owner} until {@code leaseUntil}, the others are for any instance; a rule
-     * deleted since, or without actions ({@code firstAction} null), gets none. Due now.
-     */
-    Expanded expand(List<Long> eventIds, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
-                    Function<Long, RuleAction.Type> firstAction) {
-        if (eventIds.isEmpty()) {
-            return new Expanded(List.of(), 0, List.of());
-        }
-        return transaction.execute(status -> expandLocked(jdbc.sql("""
-                SELECT id, pending_rules FROM automation_event WHERE id IN (:ids) AND pending_rules IS NOT NULL
-                FOR UPDATE SKIP LOCKED""").param("ids", eventIds), owner, leases, leaseUntil, maxAttempts, firstAction));
-    }
-
-    /**
-     * The same for up to {@code max} of the oldest events written before {@code before} whose deliveries are still to
-     * be written: the instance that wrote them died before it wrote their deliveries (they are all for any instance).
-     */
-    Expanded expandLeftOver(OffsetDateTime before, int max, int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
-        return transaction.execute(status -> expandLocked(jdbc.sql("""
-                SELECT id, pending_rules FROM automation_event WHERE pending_rules IS NOT NULL AND occurred_at < :before
-                ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED""").param("before", before).param("max", max),
-                null, 0, null, maxAttempts, firstAction));
-    }
-
-    private record NewDelivery(long eventId, long ruleId, RuleAction.Type type, boolean claimed) {
-    }
-
-    private Expanded expandLocked(JdbcClient.StatementSpec pending, String owner, int leases, OffsetDateTime leaseUntil,
-                                  int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
-        List<Long> events = new ArrayList<>();
-        List<NewDelivery> rows = new ArrayList<>();
-        pending.query(rs -> {
-            long event = rs.getLong(1);
-            events.add(event);
-            for (String rule : rs.getString(2).split(",")) {
-                long ruleId = Long.parseLong(rule);
-                RuleAction.Type type = firstAction.apply(ruleId);
-                if (type != null) {
-                    rows.add(new NewDelivery(event, ruleId, type, owner != null && rows.size() < leases));
-                }
-            }
-        });
-        if (events.isEmpty()) {
-            return new Expanded(List.of(), 0, List.of());
-        }
-        jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)").param("ids", events).update();
-        OffsetDateTime now = EventRepository.now();
-        List<Claimed> claimed = new ArrayList<>();
-        int written = 0;
-        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
-            List<NewDelivery> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
-            Map<List<Long>, Long> ids = insertDeliveries(chunk, owner, leaseUntil, maxAttempts, now);
-            written += ids.size();
-            for (NewDelivery d : chunk) {
-                Long id = ids.get(List.of(d.eventId(), d.ruleId()));
-                if (d.claimed() && id != null) {
-                    claimed.add(new Claimed(id, d.ruleId(), d.eventId(), 0, 0, maxAttempts, leaseUntil));
-                }
-            }
-        }
-        return new Expanded(claimed, written - claimed.size(), events);
-    }
-
-    /**
-     * Inserts deliveries with one statement, skipping those whose rule no longer exists (the rule cache may not know
-     * yet); returns their ids by event and rule.
-     */
-    private Map<List<Long>, Long> insertDeliveries(List<NewDelivery> rows, String owner, OffsetDateTime leaseUntil, int maxAttempts,
-                                                   OffsetDateTime now) {
-        String sql = EXPAND_SQL.computeIfAbsent(rows.size(), DeliveryRepository::expandSql);
-        return batch.getJdbcOperations().execute((Connection connection) -> {
-            try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id", "event_id", "rule_id"})) {
-                int p = 1;
-                for (NewDelivery d : rows) {
-                    insert.setLong(p++, d.eventId());
-                    insert.setLong(p++, d.ruleId());
-                    insert.setString(p++, d.type().name());
-                    insert.setInt(p++, maxAttempts);
-                    EventRepository.text(insert, p++, d.claimed() ? owner : null);
-                    if (d.claimed()) {
-                        insert.setObject(p++, leaseUntil);
-                    } else {
-                        insert.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
-                    }
-                    insert.setObject(p++, now);
-                }
-                insert.executeUpdate();
-                Map<List<Long>, Long> ids = new HashMap<>();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    while (keys.next()) {
-                        ids.put(List.of(keys.getLong(2), keys.getLong(3)), keys.getLong(1));
-                    }
-                }
-                return ids;
-            }
-        });
-    }
-
-    private static String expandSql(int count) {
-        String row = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(128)),"
-                + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE))";
-        return """
-                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state,
-                                            next_attempt_at, owner, lease_until, created_at, updated_at)
-                SELECT v.event_id, v.rule_id, 0, v.action_type, 0, v.max_attempts, 'PENDING', v.now, v.owner, v.lease_until, v.now, v.now
-                FROM (VALUES\s""" + String.join(", ", Collections.nCopies(count, row)) + """
-                ) v (event_id, rule_id, action_type, max_attempts, owner, lease_until, now)
-                WHERE EXISTS (SELECT 1 FROM event_rule r WHERE r.id = v.rule_id)""";
-    }
-
-    /** Whether other instances may share this database: PostgreSQL (H2's file is locked by the one instance using it). */
-    boolean sharedDatabase() {
-        return Boolean.TRUE.equals(batch.getJdbcOperations().execute((Connection connection) -> Databases.isPostgreSql(connection)));
     }
 
     /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */

@@ -61,6 +61,7 @@ class DeliveryWorker {
     private static final int MAX_RECORDED_EVENTS = 100_000;
 
     private final DeliveryRepository deliveries;
+    private final FirstDeliveries firstDeliveries;
     private final EventRepository events;
     private final RuleCache rules;
     private final ActionRunner actions;
@@ -90,46 +91,10 @@ class DeliveryWorker {
     private final RepeatedFailures roundFailures = new RepeatedFailures();
     private final RecordedSinceLastLine recorded = new RecordedSinceLastLine();
 
-    /**
-     * What rounds recorded since the last {@code Deliveries recorded} line: one line a second at most under a burst
-     * (a round every 20 ms wrote 50 lines a second before), written by the first round a second after the last line,
-     * or by the poll that follows the burst. Failed attempts have a line each ({@code Delivery failed}). Dispatcher
-     * thread only.
-     */
-    private static final class RecordedSinceLastLine {
-        private static final long LINE_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
-        private long delivered;
-        private long failed;
-        private long queued;
-        private int rounds;
-        private long lastLine = System.nanoTime() - LINE_SPACING_NANOS;
-
-        void add(long delivered, long failed, int queued) {
-            this.delivered += delivered;
-            this.failed += failed;
-            this.queued += queued;
-            rounds++;
-        }
-
-        /** Writes the line when a second has passed since the last one, or at once ({@code now}). */
-        void log(String owner, boolean now) {
-            long time = System.nanoTime();
-            if (rounds == 0 || !now && time - lastLine < LINE_SPACING_NANOS) {
-                return;
-            }
-            log.info("Deliveries recorded: instance={} delivered={} failed={} nextActionsQueued={} rounds={}", owner, delivered,
-                    failed, queued, rounds);
-            delivered = 0;
-            failed = 0;
-            queued = 0;
-            rounds = 0;
-            lastLine = time;
-        }
-    }
-
-    DeliveryWorker(DeliveryRepository deliveries, EventRepository events, RuleCache rules, ActionRunner actions,
+    DeliveryWorker(DeliveryRepository deliveries, FirstDeliveries firstDeliveries, EventRepository events, RuleCache rules, ActionRunner actions,
                    EventsProperties properties) {
         this.deliveries = deliveries;
+        this.firstDeliveries = firstDeliveries;
         this.events = events;
         this.rules = rules;
         this.actions = actions;
@@ -143,7 +108,7 @@ class DeliveryWorker {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         leftOverBefore = EventRepository.now();
-        sharedDatabase = deliveries.sharedDatabase();
+        sharedDatabase = firstDeliveries.sharedDatabase();
         dispatcher.start();
         log.info("Event delivery started: instance={} concurrency={} deliveryNice={}", owner, properties.concurrency(),
                 properties.deliveryNice());
@@ -151,9 +116,9 @@ class DeliveryWorker {
 
     /**
      * Runs {@code work} on a thread whose CPU priority is {@code delivery-nice} lower than the file transfers': the
-     * outbox's rounds, transfer and file actions, and (see {@link WebhookSender}) the webhooks' I/O. On two cores busy
-     * with uploads, the deliveries' CPU (a fifth of what an upload costs) came out of the uploads' (issue 11 benchmark,
-     * bench/README.md); this way the uploads get the CPU first and the webhooks follow within tens of milliseconds.
+     * outbox's rounds, transfer and file actions, and (see {@link WebhookSender}) the webhooks' I/O. Equal by default:
+     * since the rounds write the deliveries, a lower priority on two cores busy with uploads delayed them past a
+     * second (issue 11 benchmark, bench/README.md), and the uploads gained nothing that could be told from the noise.
      */
     private Runnable inBackground(Runnable work) {
         return () -> {
@@ -280,9 +245,9 @@ class DeliveryWorker {
         }
         recordedCount.addAndGet(-batch.size());
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
-        DeliveryRepository.Expanded written;
+        FirstDeliveries.Expanded written;
         try {
-            written = deliveries.expand(List.copyOf(batch.keySet()), owner, Math.max(0, properties.concurrency() - running.get()),
+            written = firstDeliveries.expand(List.copyOf(batch.keySet()), owner, Math.max(0, properties.concurrency() - running.get()),
                     EventRepository.now().plus(properties.lease()), properties.maxAttempts(), rule -> firstAction(byRule, rule));
         } catch (RuntimeException e) {
             leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
@@ -311,8 +276,8 @@ class DeliveryWorker {
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         int events = 0;
         int written = 0;
-        for (DeliveryRepository.Expanded batch; ; ) {
-            batch = deliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+        for (FirstDeliveries.Expanded batch; ; ) {
+            batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule));
             events += batch.events().size();
             written += batch.unclaimed();
             if (batch.events().size() < MAX_EVENTS_PER_ROUND) {
@@ -437,7 +402,7 @@ class DeliveryWorker {
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         try {
             // for any instance: the others run them at once, not after a lease
-            deliveries.expand(notWritten, owner, 0, null, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+            firstDeliveries.expand(notWritten, owner, 0, null, properties.maxAttempts(), rule -> firstAction(byRule, rule));
         } catch (RuntimeException e) {
             log.warn("Deliveries not written at shutdown: instance={} events={} error={}", owner, notWritten.size(), e.toString());
         }

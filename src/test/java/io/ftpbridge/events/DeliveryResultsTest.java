@@ -38,6 +38,8 @@ class DeliveryResultsTest {
     @Autowired
     DeliveryRepository deliveries;
     @Autowired
+    FirstDeliveries firstDeliveries;
+    @Autowired
     DataSource dataSource;
     @Autowired
     JdbcClient jdbc;
@@ -80,7 +82,7 @@ class DeliveryResultsTest {
                 Map<Long, RuleAction.Type> firstActions = Map.of(claimedHere, RuleAction.Type.WEBHOOK, forAnyInstance,
                         RuleAction.Type.FILE, deleted, RuleAction.Type.WEBHOOK);
                 OffsetDateTime before = EventRepository.now();
-                DeliveryRepository.Expanded written = deliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get);
+                FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get);
 
                 assertThat(written.events()).containsExactly(event.id());
                 assertThat(written.claimed()).hasSize(1);
@@ -101,8 +103,8 @@ class DeliveryResultsTest {
                 }
 
                 // written once: neither the instance that recorded it nor one looking for left-over events writes them again
-                assertThat(deliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get).events()).isEmpty();
-                assertThat(deliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get).events()).doesNotContain(event.id());
+                assertThat(firstDeliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get).events()).isEmpty();
+                assertThat(firstDeliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get).events()).doesNotContain(event.id());
                 assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
                         .query(Long.class).single()).isEqualTo(2);
             });
@@ -124,7 +126,7 @@ class DeliveryResultsTest {
                 EventResponse recent = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                         EventProtocol.FTP, "f", "/recent", null, 1L, null, null, null), String.valueOf(rule));
 
-                DeliveryRepository.Expanded written = deliveries.expandLeftOver(before.minusMinutes(2), 100, 3,
+                FirstDeliveries.Expanded written = firstDeliveries.expandLeftOver(before.minusMinutes(2), 100, 3,
                         id -> RuleAction.Type.WEBHOOK);
 
                 // only the one recorded before the time asked for; another test's may be there too
@@ -201,7 +203,7 @@ class DeliveryResultsTest {
                 try {
                     EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                             EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
-                    DeliveryRepository.Expanded written = deliveries.expand(List.of(event.id()), owner, 1, leaseUntil, 5,
+                    FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(event.id()), owner, 1, leaseUntil, 5,
                             id -> RuleAction.Type.WEBHOOK);
                     assertThat(written.claimed()).hasSize(1);
                     claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
