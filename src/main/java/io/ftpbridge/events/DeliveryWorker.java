@@ -57,7 +57,7 @@ class DeliveryWorker {
     private static final int MAX_COMMITTED_EVENTS = 10_000;
     /** Events whose deliveries one round writes at most (one transaction). */
     private static final int MAX_EVENTS_PER_ROUND = 512;
-    /** Events handed over and waiting for a round at most; more are left to the look for left-over events. */
+    /** Events handed over and waiting for a round at most; the database keeps the rule ids of more (see {@link #writeLeftOver}). */
     private static final int MAX_RECORDED_EVENTS = 100_000;
 
     private final DeliveryRepository deliveries;
@@ -91,8 +91,8 @@ class DeliveryWorker {
     private final RepeatedFailures roundFailures = new RepeatedFailures();
     private final RecordedSinceLastLine recorded = new RecordedSinceLastLine();
 
-    DeliveryWorker(DeliveryRepository deliveries, FirstDeliveries firstDeliveries, EventRepository events, RuleCache rules, ActionRunner actions,
-                   EventsProperties properties) {
+    DeliveryWorker(DeliveryRepository deliveries, FirstDeliveries firstDeliveries, EventRepository events, RuleCache rules,
+                   ActionRunner actions, EventsProperties properties) {
         this.deliveries = deliveries;
         this.firstDeliveries = firstDeliveries;
         this.events = events;
@@ -253,8 +253,8 @@ class DeliveryWorker {
             leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
             throw e;
         }
-        if (written.unclaimed() > 0) {
-            for (Long event : written.events()) {
+        if (!written.unclaimedOf().isEmpty()) {
+            for (Long event : written.unclaimedOf()) {
                 rememberCommitted(batch.get(event));
             }
             claimWanted = true;
@@ -279,7 +279,7 @@ class DeliveryWorker {
         for (FirstDeliveries.Expanded batch; ; ) {
             batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule));
             events += batch.events().size();
-            written += batch.unclaimed();
+            written += batch.unclaimedOf().size();
             if (batch.events().size() < MAX_EVENTS_PER_ROUND) {
                 break;
             }

@@ -45,10 +45,10 @@ class FirstDeliveries {
     }
 
     /**
-     * Deliveries written for events that rules took: those claimed by the writing instance (to run now), and the
-     * events they were written for (the others are for any instance to claim).
+     * Deliveries written for events that rules took: those claimed by the writing instance (to run now), the event of
+     * each of the others (for any instance to claim), and the events whose deliveries were written.
      */
-    record Expanded(List<DeliveryRepository.Claimed> claimed, int unclaimed, List<Long> events) {
+    record Expanded(List<DeliveryRepository.Claimed> claimed, List<Long> unclaimedOf, List<Long> events) {
     }
 
     /** A rule id no rule has (identities start at 1): the padding rows of {@link #insertDeliveries}. */
@@ -68,7 +68,7 @@ class FirstDeliveries {
     Expanded expand(List<Long> eventIds, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
                     Function<Long, RuleAction.Type> firstAction) {
         if (eventIds.isEmpty()) {
-            return new Expanded(List.of(), 0, List.of());
+            return new Expanded(List.of(), List.of(), List.of());
         }
         return transaction.execute(status -> expandLocked(jdbc.sql("""
                 SELECT id, pending_rules FROM automation_event WHERE id IN (:ids) AND pending_rules IS NOT NULL
@@ -123,24 +123,28 @@ class FirstDeliveries {
             }
         });
         if (events.isEmpty()) {
-            return new Expanded(List.of(), 0, List.of());
+            return new Expanded(List.of(), List.of(), List.of());
         }
         jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)").param("ids", padded(events)).update();
         OffsetDateTime now = EventRepository.now();
         List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
-        int written = 0;
+        List<Long> unclaimedOf = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
             List<NewDelivery> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
             Map<List<Long>, Long> ids = insertDeliveries(chunk, owner, leaseUntil, maxAttempts, now);
-            written += ids.size();
             for (NewDelivery d : chunk) {
                 Long id = ids.get(List.of(d.eventId(), d.ruleId()));
-                if (d.claimed() && id != null) {
+                if (id == null) {
+                    continue; // its rule was deleted
+                }
+                if (d.claimed()) {
                     claimed.add(new DeliveryRepository.Claimed(id, d.ruleId(), d.eventId(), 0, 0, maxAttempts, leaseUntil));
+                } else {
+                    unclaimedOf.add(d.eventId());
                 }
             }
         }
-        return new Expanded(claimed, written - claimed.size(), events);
+        return new Expanded(claimed, unclaimedOf, events);
     }
 
     /**

@@ -88,7 +88,7 @@ class DeliveryResultsTest {
                 assertThat(written.claimed()).hasSize(1);
                 DeliveryRepository.Claimed claimed = written.claimed().get(0);
                 assertThat(claimed).isEqualTo(new DeliveryRepository.Claimed(claimed.id(), claimedHere, event.id(), 0, 0, 7, until));
-                assertThat(written.unclaimed()).isEqualTo(1);
+                assertThat(written.unclaimedOf()).as("the deleted rule's is not written").containsExactly(event.id());
                 assertThat(pendingRules(event.id())).isNull();
                 List<List<Object>> rows = jdbc.sql("""
                         SELECT rule_id, event_id, action_index, action_type, attempt, max_attempts, state, owner, lease_until,
@@ -132,6 +132,7 @@ class DeliveryResultsTest {
                 // only the one recorded before the time asked for; another test's may be there too
                 assertThat(written.events()).contains(leftOver.id()).doesNotContain(recent.id());
                 assertThat(written.claimed()).isEmpty();
+                assertThat(written.unclaimedOf()).contains(leftOver.id()).doesNotContain(recent.id());
                 assertThat(pendingRules(leftOver.id())).isNull();
                 assertThat(pendingRules(recent.id())).isEqualTo(String.valueOf(rule));
                 assertThat(jdbc.sql("SELECT owner, state, max_attempts FROM event_delivery WHERE event_id = :event")

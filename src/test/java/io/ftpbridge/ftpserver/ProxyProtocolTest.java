@@ -82,7 +82,7 @@ class ProxyProtocolTest {
                 backend ftp_passive
                     # no port: the one the client connected to
                     server ftpbridge 127.0.0.1 send-proxy-v2 source %5$s
-                """.formatted(PROXY, v1Port, v2Port, ftpPort, PROXY_SOURCE), PROXY, v2Port);
+                """.formatted(PROXY, v1Port, v2Port, ftpPort, PROXY_SOURCE), PROXY);
     }
 
     @AfterAll

@@ -85,7 +85,7 @@ class ReplicasBehindHaproxyTest {
                 backend ftp_passive_b
                     server b 127.0.0.1 send-proxy-v2 source %5$s
                 """.formatted(BALANCER, frontend, Instances.ftpPort(a), Instances.ftpPort(b), BALANCER_SOURCE),
-                BALANCER, frontend);
+                BALANCER);
     }
 
     private static String[] replica(String passivePorts, String... more) {

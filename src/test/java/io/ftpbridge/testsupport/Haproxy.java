@@ -23,9 +23,12 @@ public final class Haproxy implements AutoCloseable {
 
     /**
      * Starts HAProxy with {@code global} and {@code defaults} for TCP proxying followed by the
-     * given frontends and backends; returns once it accepts on {@code host:readyPort}.
+     * given frontends and backends; returns once it accepts on a frontend of its own on {@code host} (it binds every
+     * frontend before it accepts on any), which closes what it accepts: a probe of one of the test's frontends would
+     * reach the server behind it and be logged there, as a connection the test did not make.
      */
-    public static Haproxy start(String sections, String host, int readyPort) throws IOException, InterruptedException {
+    public static Haproxy start(String sections, String host) throws IOException, InterruptedException {
+        int readyPort = FtpPorts.freePort(host);
         Path config = Files.createTempFile("haproxy-", ".cfg");
         Files.writeString(config, """
                 global
@@ -35,7 +38,10 @@ public final class Haproxy implements AutoCloseable {
                     timeout connect 5s
                     timeout client 120s
                     timeout server 120s
-                """ + sections);
+                frontend haproxy_ready
+                    bind %s:%d
+                    tcp-request connection reject
+                """.formatted(host, readyPort) + sections);
         Path log = Files.createTempFile("haproxy-", ".log");
         Process process = new ProcessBuilder(List.of("/usr/sbin/haproxy", "-db", "-f", config.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
