@@ -76,7 +76,7 @@ class DeliveryWorker {
     /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
     private final Map<Long, EventResponse> committedEvents = new ConcurrentHashMap<>();
     /** Events recorded here with rules taking them (committed), until a round writes their deliveries. */
-    private final Queue<EventResponse> recordedEvents = new ConcurrentLinkedQueue<>();
+    private final Queue<Handed> recordedEvents = new ConcurrentLinkedQueue<>();
     private final AtomicInteger recordedCount = new AtomicInteger();
     /**
      * Look for events recorded before this time whose deliveries were never written (null: no need): set when this
@@ -127,16 +127,20 @@ class DeliveryWorker {
         };
     }
 
+    /** An event handed over and the ids of the rules that took it (comma-separated). */
+    private record Handed(EventResponse event, String rules) {
+    }
+
     /**
-     * Takes an event recorded with the ids of rules taking it, once it is committed: the next round writes its
-     * deliveries and runs them, with the event from here rather than read again.
+     * Takes an event recorded with the ids of the rules taking it ({@code rules}), once it is committed: the next round
+     * writes its deliveries and runs them, with the event from here rather than read again.
      */
-    void onEventRecorded(EventResponse event) {
+    void onEventRecorded(EventResponse event, String rules) {
         if (recordedCount.incrementAndGet() > MAX_RECORDED_EVENTS) {
             recordedCount.decrementAndGet();
             leftOverBefore = EventRepository.now(); // it keeps its rule ids: the next round finds it in the database
         } else {
-            recordedEvents.add(event);
+            recordedEvents.add(new Handed(event, rules));
         }
         wakeUp();
     }
@@ -237,8 +241,11 @@ class DeliveryWorker {
      */
     private boolean writeAndRunRecorded() {
         Map<Long, EventResponse> batch = new HashMap<>();
-        for (EventResponse e; batch.size() < MAX_EVENTS_PER_ROUND && (e = recordedEvents.poll()) != null; ) {
-            batch.put(e.id(), e);
+        List<FirstDeliveries.Recorded> recorded = new ArrayList<>();
+        for (Handed h; batch.size() < MAX_EVENTS_PER_ROUND && (h = recordedEvents.poll()) != null; ) {
+            if (batch.put(h.event().id(), h.event()) == null) {
+                recorded.add(new FirstDeliveries.Recorded(h.event().id(), h.rules()));
+            }
         }
         if (batch.isEmpty()) {
             return false;
@@ -247,7 +254,7 @@ class DeliveryWorker {
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         FirstDeliveries.Expanded written;
         try {
-            written = firstDeliveries.expand(List.copyOf(batch.keySet()), owner, Math.max(0, properties.concurrency() - running.get()),
+            written = firstDeliveries.expand(recorded, owner, Math.max(0, properties.concurrency() - running.get()),
                     EventRepository.now().plus(properties.lease()), properties.maxAttempts(), rule -> firstAction(byRule, rule));
         } catch (RuntimeException e) {
             leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
@@ -395,9 +402,9 @@ class DeliveryWorker {
         wake.release();
         dispatcher.join(5000);
         runners.shutdown();
-        List<Long> notWritten = new ArrayList<>();
-        for (EventResponse e; (e = recordedEvents.poll()) != null; ) {
-            notWritten.add(e.id());
+        List<FirstDeliveries.Recorded> notWritten = new ArrayList<>();
+        for (Handed h; (h = recordedEvents.poll()) != null; ) {
+            notWritten.add(new FirstDeliveries.Recorded(h.event().id(), h.rules()));
         }
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         try {

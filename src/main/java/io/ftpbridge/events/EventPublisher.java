@@ -76,11 +76,11 @@ public class EventPublisher {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {
-                        worker.onEventRecorded(recorded);
+                        worker.onEventRecorded(recorded, taking);
                     }
                 });
             } else {
-                worker.onEventRecorded(recorded);
+                worker.onEventRecorded(recorded, taking);
             }
             return recorded;
         } catch (SQLException e) {

@@ -4,6 +4,7 @@ import io.ftpbridge.support.Databases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -58,21 +60,46 @@ class FirstDeliveries {
     /** Statement texts by row count, made once each. */
     private static final Map<Integer, String> EXPAND_SQL = new ConcurrentHashMap<>();
 
+    /** An event and the ids of the rules that took it (comma-separated), as it was recorded ({@code pending_rules}). */
+    record Recorded(long eventId, String rules) {
+    }
+
     /**
-     * Writes the first delivery of every rule that took each of the events {@code eventIds} (their {@code pending_rules})
-     * and clears that, in one transaction. The events are locked first and those another transaction holds are skipped
-     * (an instance writing them), so a rule's delivery of an event is written once. The first {@code leases}
-     * deliveries are claimed by {@code owner} until {@code leaseUntil}, the others are for any instance; a rule
-     * deleted since, or without actions ({@code firstAction} null), gets none. Due now.
+     * Writes the first delivery of every rule that took each of the {@code recorded} events and clears their rule ids,
+     * in one transaction: only for those whose ids were still there (an event whose ids another instance cleared had
+     * its deliveries written by that one, see {@link #expandLeftOver}), so a rule's delivery of an event is written
+     * once. The ids are cleared row by row in one batch whose update counts say which: a locking select per round
+     * ({@code FOR UPDATE}, which H2 parses anew every time) cost the worker more. The first {@code leases} deliveries are
+     * claimed by {@code owner} until {@code leaseUntil}, the others are for any instance; a rule deleted since, or
+     * without actions ({@code firstAction} null), gets none. Due now.
      */
-    Expanded expand(List<Long> eventIds, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
+    Expanded expand(List<Recorded> recorded, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
                     Function<Long, RuleAction.Type> firstAction) {
-        if (eventIds.isEmpty()) {
+        if (recorded.isEmpty()) {
             return new Expanded(List.of(), List.of(), List.of());
         }
-        return transaction.execute(status -> expandLocked(jdbc.sql("""
-                SELECT id, pending_rules FROM automation_event WHERE id IN (:ids) AND pending_rules IS NOT NULL
-                FOR UPDATE SKIP LOCKED""").param("ids", padded(eventIds)), owner, leases, leaseUntil, maxAttempts, firstAction));
+        return transaction.execute(status -> {
+            int[] cleared = batch.getJdbcOperations().batchUpdate(
+                    "UPDATE automation_event SET pending_rules = NULL WHERE id = ? AND pending_rules IS NOT NULL",
+                    new BatchPreparedStatementSetter() {
+                        @Override
+                        public void setValues(PreparedStatement row, int i) throws SQLException {
+                            row.setLong(1, recorded.get(i).eventId());
+                        }
+
+                        @Override
+                        public int getBatchSize() {
+                            return recorded.size();
+                        }
+                    });
+            List<Recorded> stillPending = new ArrayList<>(recorded.size());
+            for (int i = 0; i < recorded.size(); i++) {
+                if (cleared[i] > 0) {
+                    stillPending.add(recorded.get(i));
+                }
+            }
+            return write(stillPending, owner, leases, leaseUntil, maxAttempts, firstAction);
+        });
     }
 
     /**
@@ -109,23 +136,32 @@ class FirstDeliveries {
 
     private Expanded expandLocked(JdbcClient.StatementSpec pending, String owner, int leases, OffsetDateTime leaseUntil,
                                   int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
-        List<Long> events = new ArrayList<>();
+        List<Recorded> locked = pending.query((rs, n) -> new Recorded(rs.getLong(1), rs.getString(2))).list();
+        if (!locked.isEmpty()) {
+            jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)")
+                    .param("ids", padded(locked.stream().map(Recorded::eventId).toList())).update();
+        }
+        return write(locked, owner, leases, leaseUntil, maxAttempts, firstAction);
+    }
+
+    /** Writes the deliveries of events whose rule ids this transaction cleared. */
+    private Expanded write(List<Recorded> recorded, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
+                           Function<Long, RuleAction.Type> firstAction) {
+        if (recorded.isEmpty()) {
+            return new Expanded(List.of(), List.of(), List.of());
+        }
+        List<Long> events = new ArrayList<>(recorded.size());
         List<NewDelivery> rows = new ArrayList<>();
-        pending.query(rs -> {
-            long event = rs.getLong(1);
-            events.add(event);
-            for (String rule : rs.getString(2).split(",")) {
+        for (Recorded event : recorded) {
+            events.add(event.eventId());
+            for (String rule : event.rules().split(",")) {
                 long ruleId = Long.parseLong(rule);
                 RuleAction.Type type = firstAction.apply(ruleId);
                 if (type != null) {
-                    rows.add(new NewDelivery(event, ruleId, type, owner != null && rows.size() < leases));
+                    rows.add(new NewDelivery(event.eventId(), ruleId, type, owner != null && rows.size() < leases));
                 }
             }
-        });
-        if (events.isEmpty()) {
-            return new Expanded(List.of(), List.of(), List.of());
         }
-        jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)").param("ids", padded(events)).update();
         OffsetDateTime now = EventRepository.now();
         List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
         List<Long> unclaimedOf = new ArrayList<>();

@@ -70,19 +70,21 @@ class DeliveryResultsTest {
                 jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", deleted).update();
                 EventResponse unsaved = EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u", EventProtocol.FTP, "f", "/two",
                         null, 42L, null, null, null);
-                EventResponse event = EventRepository.insert(connection, unsaved, claimedHere + "," + forAnyInstance + "," + deleted);
+                String rules = claimedHere + "," + forAnyInstance + "," + deleted;
+                EventResponse event = EventRepository.insert(connection, unsaved, rules);
                 assertThat(event.id()).isPositive();
                 assertThat(event).usingRecursiveComparison().ignoringFields("id").isEqualTo(unsaved);
                 // as a read of it returns it: the delivery worker takes it from here instead of a read
                 assertThat(new EventRepository(jdbc).find(event.id())).contains(event);
-                assertThat(pendingRules(event.id())).isEqualTo(claimedHere + "," + forAnyInstance + "," + deleted);
+                assertThat(pendingRules(event.id())).isEqualTo(rules);
 
                 OffsetDateTime until = EventRepository.now().plusHours(1).truncatedTo(ChronoUnit.MICROS);
                 // the deleted rule is still in a rule cache that has not seen the deletion
                 Map<Long, RuleAction.Type> firstActions = Map.of(claimedHere, RuleAction.Type.WEBHOOK, forAnyInstance,
                         RuleAction.Type.FILE, deleted, RuleAction.Type.WEBHOOK);
                 OffsetDateTime before = EventRepository.now();
-                FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get);
+                FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), OWNER, 1, until,
+                        7, firstActions::get);
 
                 assertThat(written.events()).containsExactly(event.id());
                 assertThat(written.claimed()).hasSize(1);
@@ -103,7 +105,8 @@ class DeliveryResultsTest {
                 }
 
                 // written once: neither the instance that recorded it nor one looking for left-over events writes them again
-                assertThat(firstDeliveries.expand(List.of(event.id()), OWNER, 1, until, 7, firstActions::get).events()).isEmpty();
+                assertThat(firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), OWNER, 1, until, 7,
+                        firstActions::get).events()).isEmpty();
                 assertThat(firstDeliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get).events()).doesNotContain(event.id());
                 assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
                         .query(Long.class).single()).isEqualTo(2);
@@ -204,8 +207,8 @@ class DeliveryResultsTest {
                 try {
                     EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                             EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
-                    FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(event.id()), owner, 1, leaseUntil, 5,
-                            id -> RuleAction.Type.WEBHOOK);
+                    List<FirstDeliveries.Recorded> recorded = List.of(new FirstDeliveries.Recorded(event.id(), String.valueOf(rule)));
+                    FirstDeliveries.Expanded written = firstDeliveries.expand(recorded, owner, 1, leaseUntil, 5, id -> RuleAction.Type.WEBHOOK);
                     assertThat(written.claimed()).hasSize(1);
                     claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
                 } catch (SQLException e) {
