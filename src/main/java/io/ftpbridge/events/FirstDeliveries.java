@@ -116,13 +116,9 @@ class FirstDeliveries {
     private record NewDelivery(long eventId, long ruleId, RuleAction.Type type, boolean claimed) {
     }
 
-    /**
-     * The ids of a round's events for an {@code IN} list, padded to a power of two (the last one repeated): a few
-     * statement texts then cover every round and keep their parsed form in the database's cache, where a text per
-     * count was parsed again in most rounds (issue 11 benchmark).
-     */
+    /** The ids of a round's events for an {@code IN} list, padded (the last one repeated, see {@link DeliveryRepository#paddedRows}). */
     private static List<Long> padded(List<Long> ids) {
-        int n = Integer.highestOneBit(ids.size() * 2 - 1);
+        int n = DeliveryRepository.paddedRows(ids.size());
         if (n == ids.size()) {
             return ids;
         }
@@ -190,7 +186,7 @@ class FirstDeliveries {
      */
     private Map<List<Long>, Long> insertDeliveries(List<NewDelivery> rows, String owner, OffsetDateTime leaseUntil, int maxAttempts,
                                                    OffsetDateTime now) {
-        int count = Integer.highestOneBit(rows.size() * 2 - 1);
+        int count = DeliveryRepository.paddedRows(rows.size());
         String sql = EXPAND_SQL.computeIfAbsent(count, FirstDeliveries::expandSql);
         NewDelivery none = new NewDelivery(rows.get(0).eventId(), NO_RULE, rows.get(0).type(), false);
         return batch.getJdbcOperations().execute((Connection connection) -> {

@@ -153,8 +153,15 @@ class DeliveryResultsTest {
 
     /** Runs {@code work} in a JDBC transaction (the repository's statements join it), then rolls it back. */
     private void inTransactionRolledBack(InTransaction work) {
+        inTransaction(true, work);
+    }
+
+    /** Runs {@code work} in a JDBC transaction (the repository's statements join it), then rolls it back or commits it. */
+    private void inTransaction(boolean rollBack, InTransaction work) {
         new TransactionTemplate(new JdbcTransactionManager(dataSource)).executeWithoutResult(status -> {
-            status.setRollbackOnly();
+            if (rollBack) {
+                status.setRollbackOnly();
+            }
             Connection connection = DataSourceUtils.getConnection(dataSource);
             try {
                 assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo(database());
@@ -202,20 +209,13 @@ class DeliveryResultsTest {
             String path = "/a" + i;
             String owner = i == 5 ? "another-instance" : OWNER;
             // recorded and written in one transaction (committed): no other instance looks at the event in between
-            new TransactionTemplate(new JdbcTransactionManager(dataSource)).executeWithoutResult(status -> {
-                Connection connection = DataSourceUtils.getConnection(dataSource);
-                try {
-                    EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
-                            EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
-                    List<FirstDeliveries.Recorded> recorded = List.of(new FirstDeliveries.Recorded(event.id(), String.valueOf(rule)));
-                    FirstDeliveries.Expanded written = firstDeliveries.expand(recorded, owner, 1, leaseUntil, 5, id -> RuleAction.Type.WEBHOOK);
-                    assertThat(written.claimed()).hasSize(1);
-                    claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    DataSourceUtils.releaseConnection(connection, dataSource);
-                }
+            inTransaction(false, connection -> {
+                EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
+                List<FirstDeliveries.Recorded> recorded = List.of(new FirstDeliveries.Recorded(event.id(), String.valueOf(rule)));
+                FirstDeliveries.Expanded written = firstDeliveries.expand(recorded, owner, 1, leaseUntil, 5, id -> RuleAction.Type.WEBHOOK);
+                assertThat(written.claimed()).hasSize(1);
+                claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
             });
         }
         List<DeliveryRepository.Attempt> attempts = new ArrayList<>();
