@@ -27,7 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 class DeliveryRepository {
 
-    /** A claimed delivery: what to run, and until when this instance holds it. */
+    /**
+     * A claimed delivery: what to run, and until when this instance holds it. Id 0: the first attempt of a rule's first
+     * action, run before its delivery is written ({@link FirstDeliveries#writeAttempted}); held while the event's
+     * rule ids are, until it is a lease old.
+     */
     record Claimed(long id, long ruleId, long eventId, int actionIndex, int attempt, int maxAttempts, OffsetDateTime leaseUntil) {
     }
 
@@ -57,9 +61,16 @@ class DeliveryRepository {
         this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
     }
 
-    /** Claims up to {@code max} due deliveries in one transaction: one locking select, one update. */
+    /**
+     * Claims up to {@code max} due deliveries in one transaction: one locking select, one update. A plain select looks
+     * first whether any is due: H2 parses a {@code FOR UPDATE} anew every time, and most polls find nothing.
+     */
     List<Claimed> claim(String owner, int max, Duration lease) {
-        return transaction.execute(status -> claimInTransaction(owner, max, lease));
+        boolean anyDue = !jdbc.sql("""
+                SELECT id FROM event_delivery
+                WHERE state = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now) LIMIT 1""")
+                .param("now", EventRepository.now()).query(Long.class).list().isEmpty();
+        return anyDue ? transaction.execute(status -> claimInTransaction(owner, max, lease)) : List.of();
     }
 
     private List<Claimed> claimInTransaction(String owner, int max, Duration lease) {
@@ -142,7 +153,7 @@ class DeliveryRepository {
                 WHERE id = :id AND owner = :owner AND state = 'PENDING'""",
                 failed.stream().map(a -> params(a, owner, now)
                         .addValue("state", a.retryIn() == null ? "FAILED" : "PENDING")
-                        .addValue("error", a.error() == null || a.error().length() <= 4000 ? a.error() : a.error().substring(0, 4000))
+                        .addValue("error", error(a))
                         .addValue("next", a.retryIn() == null ? now : now.plus(a.retryIn())))
                         .toArray(MapSqlParameterSource[]::new));
         return next.size();
@@ -192,7 +203,12 @@ class DeliveryRepository {
                 + "?) AND owner = ? AND state = 'PENDING'";
     }
 
-    private static void status(PreparedStatement statement, int index, Integer statusCode) throws SQLException {
+    /** An attempt's error as the delivery log keeps it (at most 4,000 characters). */
+    static String error(Attempt a) {
+        return a.error() == null || a.error().length() <= 4000 ? a.error() : a.error().substring(0, 4000);
+    }
+
+    static void status(PreparedStatement statement, int index, Integer statusCode) throws SQLException {
         if (statusCode == null) {
             statement.setNull(index, Types.INTEGER);
         } else {

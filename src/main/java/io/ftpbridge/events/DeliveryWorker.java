@@ -8,9 +8,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -27,19 +31,22 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes and runs the deliveries of the outbox on this instance. An event is recorded with the ids of the rules that
- * take it ({@link EventPublisher}); once it commits, it is handed over here, and a round writes the first delivery of
- * each of those rules for all the events handed over since the last round (one transaction, which clears the events'
- * rule ids), as many of them claimed by this instance as it has room for, and starts those from memory.
+ * Runs the deliveries of the outbox on this instance. An event is recorded with the ids of the rules that take it
+ * ({@link EventPublisher}); once it commits, it is handed over here. A round starts the first action of each of those
+ * rules for the events handed over since the last round, from memory, as far as it has runners free, and writes their
+ * deliveries once they ended, as they ended (one transaction, which clears the events' rule ids): the usual webhook is
+ * one row, written delivered. Events it has no runner free for have their deliveries written due, for any instance
+ * (one transaction). Until its deliveries are written an event keeps its rule ids: if this instance dies, the event is
+ * left over and delivered by the next (see below); it runs again after an attempt that did not end.
  * One dispatcher thread does the database work in batches: it records the attempts that finished since its
- * last round (one transaction), writes the deliveries of the events recorded since (one transaction), then, when
- * something unclaimed is due or every {@code poll-interval}, claims as many due deliveries as {@code concurrency}
- * leaves room for (one transaction) and starts them: webhooks through the {@link WebhookSender} (no thread of their
- * own while they wait), transfer and file actions on a few threads. It goes round when an event taken by a rule
- * commits, when a runner finishes, and every {@code poll-interval} (retries after backoff, deliveries written by other
- * instances). Events whose deliveries were never written (their instance died in between) are looked for when this
- * instance starts, and on PostgreSQL, where other instances share the database, every {@code poll-interval} among
- * those older than a {@code lease}.
+ * last round, then, when something unclaimed is due or every {@code poll-interval}, claims as many due deliveries as
+ * {@code concurrency} leaves room for (one transaction) and starts them: webhooks through the {@link WebhookSender}
+ * (no thread of their own while they wait), transfer and file actions on a few threads. It goes round when an event
+ * taken by a rule commits, when a runner finishes, and every {@code poll-interval} (retries after backoff, deliveries
+ * written by other instances). Events whose deliveries were never written (their instance died in between) are looked
+ * for when this instance starts, and on PostgreSQL, where other instances share the database, every
+ * {@code poll-interval} among those older than a {@code lease}; a first attempt from memory ends before its event is a
+ * lease old.
  * A failed attempt is retried with exponential backoff until the delivery's attempts are used up (FAILED).
  */
 @Component
@@ -72,6 +79,10 @@ class DeliveryWorker {
     /** Permits ask the dispatcher for a round; many wake-ups before it runs are one round. */
     private final Semaphore wake = new Semaphore(0);
     private final Queue<DeliveryRepository.Attempt> finished = new ConcurrentLinkedQueue<>();
+    /** Events whose first attempts run from memory, or ended and are to be written, by event id. */
+    private final Map<Long, FirstAttempts> inMemory = new ConcurrentHashMap<>();
+    /** Events whose first attempts all ended, to be written by the next round. */
+    private final Queue<FirstAttempts> firstEnded = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
     private final Map<Long, EventResponse> committedEvents = new ConcurrentHashMap<>();
@@ -132,6 +143,60 @@ class DeliveryWorker {
     }
 
     /**
+     * The first attempts of an event's rules, run from memory before their deliveries are written: each is written by
+     * the round after it ended (a slow receiver holds back no other rule's), its rule taken out of the event's rule ids.
+     * Held until the event is a lease old ({@code leaseUntil}), when other instances may take it as left over.
+     */
+    private final class FirstAttempts {
+        final long eventId;
+        final OffsetDateTime leaseUntil;
+        /** The event's rule ids as the database has them. */
+        private String pending;
+        /** The rules whose attempts are not written yet, in the order of the event's rule ids. */
+        private final List<Long> unwritten;
+        private final List<FirstDeliveries.Ran> ended = new ArrayList<>();
+        private boolean queued;
+
+        FirstAttempts(long eventId, OffsetDateTime leaseUntil, String pending, List<Long> attempted) {
+            this.eventId = eventId;
+            this.leaseUntil = leaseUntil;
+            this.pending = pending;
+            this.unwritten = new ArrayList<>(attempted);
+        }
+
+        synchronized void ended(FirstDeliveries.Ran ran) {
+            ended.add(ran);
+            queue();
+        }
+
+        /** Queued for the next round's write, once. */
+        synchronized void queue() {
+            if (!queued) {
+                queued = true;
+                firstEnded.add(this);
+            }
+        }
+
+        /** What a round writes of it: the attempts that ended, and the event's rule ids before and after. */
+        synchronized FirstDeliveries.Attempted toWrite() {
+            queued = false;
+            List<FirstDeliveries.Ran> now = List.copyOf(ended);
+            List<Long> remaining = new ArrayList<>(unwritten);
+            now.forEach(ran -> remaining.remove((Long) ran.attempt().claimed().ruleId()));
+            return new FirstDeliveries.Attempted(eventId, pending,
+                    remaining.isEmpty() ? null : remaining.stream().map(String::valueOf).collect(Collectors.joining(",")), now);
+        }
+
+        /** After a round wrote {@code written}; true when all its attempts are written. */
+        synchronized boolean written(FirstDeliveries.Attempted written) {
+            ended.subList(0, written.attempts().size()).clear();
+            written.attempts().forEach(ran -> unwritten.remove((Long) ran.attempt().claimed().ruleId()));
+            pending = written.remaining();
+            return unwritten.isEmpty();
+        }
+    }
+
+    /**
      * Takes an event recorded with the ids of the rules taking it ({@code rules}), once it is committed: the next round
      * writes its deliveries and runs them, with the event from here rather than read again.
      */
@@ -169,7 +234,7 @@ class DeliveryWorker {
                 if (stopping) {
                     break;
                 }
-                boolean queuedNext = recordFinished() > 0;
+                boolean queuedNext = recordFinished() + writeFirstAttempts() > 0;
                 recorded.log(owner, false);
                 boolean moreRecorded = writeAndRunRecorded();
                 // the outbox is read when something unclaimed was written here, and every poll-interval (retries,
@@ -236,39 +301,113 @@ class DeliveryWorker {
     }
 
     /**
-     * Writes the deliveries of the events handed over since the last round (one transaction), those this instance has
-     * runners free for claimed by it, and starts them; true when events are left for the next round.
+     * Writes the deliveries of first attempts that ended since the last round (one transaction); returns how many next
+     * actions that queued. If the database refuses, they are kept for the next round while their events are held.
+     */
+    private int writeFirstAttempts() {
+        List<FirstAttempts> batch = new ArrayList<>();
+        for (FirstAttempts f; batch.size() < MAX_EVENTS_PER_ROUND && (f = firstEnded.poll()) != null; ) {
+            batch.add(f);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<FirstDeliveries.Attempted> attempted = batch.stream().map(FirstAttempts::toWrite).toList();
+        FirstDeliveries.Written written;
+        try {
+            written = firstDeliveries.writeAttempted(attempted);
+        } catch (RuntimeException e) {
+            OffsetDateTime now = EventRepository.now();
+            for (FirstAttempts f : batch) {
+                if (f.leaseUntil.isAfter(now)) {
+                    f.queue();
+                } else {
+                    // its event keeps its rule ids: delivered again as left over, by this instance or another
+                    inMemory.remove(f.eventId);
+                    leftOverBefore = now;
+                    log.warn("Delivery results not saved: event={} error={}", f.eventId, e.toString());
+                }
+            }
+            throw e;
+        }
+        long delivered = 0;
+        long failed = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            FirstAttempts f = batch.get(i);
+            FirstDeliveries.Attempted a = attempted.get(i);
+            if (!written.events().contains(f.eventId)) {
+                inMemory.remove(f.eventId); // another instance took it as left over
+                continue;
+            }
+            for (FirstDeliveries.Ran ran : a.attempts()) {
+                delivered += ran.attempt().delivered() ? 1 : 0;
+                failed += ran.attempt().delivered() ? 0 : 1;
+            }
+            if (f.written(a)) {
+                inMemory.remove(f.eventId);
+            }
+        }
+        recorded.add(delivered, failed, written.queued());
+        if (!written.lost().isEmpty()) {
+            log.warn("Delivery results not saved, another instance took their events as left over: instance={} events={}", owner,
+                    written.lost());
+        }
+        return written.queued();
+    }
+
+    /**
+     * Starts the first action of every rule that took the events handed over since the last round, from memory, as far
+     * as runners are free; writes the deliveries of the others (one transaction) for any instance. True when events are
+     * left for the next round.
      */
     private boolean writeAndRunRecorded() {
-        Map<Long, EventResponse> batch = new HashMap<>();
-        List<FirstDeliveries.Recorded> recorded = new ArrayList<>();
+        Map<Long, Handed> batch = new LinkedHashMap<>();
         for (Handed h; batch.size() < MAX_EVENTS_PER_ROUND && (h = recordedEvents.poll()) != null; ) {
-            if (batch.put(h.event().id(), h.event()) == null) {
-                recorded.add(new FirstDeliveries.Recorded(h.event().id(), h.rules()));
-            }
+            batch.putIfAbsent(h.event().id(), h);
         }
         if (batch.isEmpty()) {
             return false;
         }
         recordedCount.addAndGet(-batch.size());
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
-        FirstDeliveries.Expanded written;
-        try {
-            written = firstDeliveries.expand(recorded, owner, Math.max(0, properties.concurrency() - running.get()),
-                    EventRepository.now().plus(properties.lease()), properties.maxAttempts(), rule -> firstAction(byRule, rule));
-        } catch (RuntimeException e) {
-            leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
-            throw e;
+        OffsetDateTime now = EventRepository.now();
+        int free = properties.concurrency() - running.get();
+        List<FirstDeliveries.Recorded> toWrite = new ArrayList<>();
+        for (Handed h : batch.values()) {
+            List<EventRuleRepository.StoredRule> taking = new ArrayList<>();
+            for (String id : h.rules().split(",")) {
+                EventRuleRepository.StoredRule rule = rule(byRule, Long.parseLong(id));
+                if (rule != null && !rule.actions().isEmpty()) {
+                    taking.add(rule);
+                }
+            }
+            // held until the event is a lease old (others may take it then): run from memory only with most of that left
+            OffsetDateTime leaseUntil = h.event().time().plus(properties.lease());
+            if (stopping || taking.isEmpty() || taking.size() > free || now.isAfter(h.event().time().plus(properties.lease().dividedBy(2)))) {
+                toWrite.add(new FirstDeliveries.Recorded(h.event().id(), h.rules()));
+                continue;
+            }
+            free -= taking.size();
+            FirstAttempts first = new FirstAttempts(h.event().id(), leaseUntil, h.rules(),
+                    taking.stream().map(EventRuleRepository.StoredRule::id).toList());
+            inMemory.put(first.eventId, first);
+            for (EventRuleRepository.StoredRule rule : taking) {
+                running.incrementAndGet();
+                attempt(new DeliveryRepository.Claimed(0, rule.id(), h.event().id(), 0, 0, properties.maxAttempts(), leaseUntil), rule,
+                        h.event(), first);
+            }
         }
-        if (!written.unclaimedOf().isEmpty()) {
-            for (Long event : written.unclaimedOf()) {
-                rememberCommitted(batch.get(event));
+        if (!toWrite.isEmpty()) {
+            try {
+                firstDeliveries.expand(toWrite, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+            } catch (RuntimeException e) {
+                leftOverBefore = EventRepository.now(); // the events keep their rule ids: a later round finds them
+                throw e;
+            }
+            for (FirstDeliveries.Recorded r : toWrite) {
+                rememberCommitted(batch.get(r.eventId()).event());
             }
             claimWanted = true;
-        }
-        for (DeliveryRepository.Claimed c : written.claimed()) {
-            running.incrementAndGet();
-            attempt(c, byRule.get(c.ruleId()), batch.get(c.eventId()));
         }
         return !recordedEvents.isEmpty();
     }
@@ -283,15 +422,22 @@ class DeliveryWorker {
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         int events = 0;
         int written = 0;
+        int skipped = 0;
+        // the events this instance has yet to write are not left over: those run from memory and those handed over
+        Set<Long> notLeftOver = new HashSet<>(inMemory.keySet());
+        recordedEvents.forEach(h -> notLeftOver.add(h.event().id()));
         for (FirstDeliveries.Expanded batch; ; ) {
-            batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+            batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule),
+                    notLeftOver);
             events += batch.events().size();
-            written += batch.unclaimedOf().size();
+            written += batch.deliveries();
+            skipped += batch.skipped();
             if (batch.events().size() < MAX_EVENTS_PER_ROUND) {
                 break;
             }
         }
-        if (leftOverBefore == wanted) {
+        // events this instance has yet to write were left alone: once written, the next round looks again for any behind them
+        if (leftOverBefore == wanted && skipped == 0) {
             leftOverBefore = null;
         }
         if (events > 0) {
@@ -303,8 +449,13 @@ class DeliveryWorker {
 
     /** The type of a rule's first action (null: the rule is gone or has none), rules looked up once per round. */
     private RuleAction.Type firstAction(Map<Long, EventRuleRepository.StoredRule> byRule, long ruleId) {
-        EventRuleRepository.StoredRule rule = byRule.computeIfAbsent(ruleId, id -> rules.findAll(List.of(id)).get(id));
+        EventRuleRepository.StoredRule rule = rule(byRule, ruleId);
         return rule == null || rule.actions().isEmpty() ? null : rule.actions().get(0).type();
+    }
+
+    /** A rule as the rule cache has it (null: gone), looked up once per round. */
+    private EventRuleRepository.StoredRule rule(Map<Long, EventRuleRepository.StoredRule> byRule, long ruleId) {
+        return byRule.computeIfAbsent(ruleId, id -> rules.findAll(List.of(id)).get(id));
     }
 
     private void rememberCommitted(EventResponse event) {
@@ -334,7 +485,7 @@ class DeliveryWorker {
                 continue;
             }
             running.incrementAndGet();
-            attempt(c, byRule.get(c.ruleId()), byEvent.get(c.eventId()));
+            attempt(c, byRule.get(c.ruleId()), byEvent.get(c.eventId()), null);
         }
         deliveries.release(owner, notStarted);
         return claimed.size() == free;
@@ -358,7 +509,9 @@ class DeliveryWorker {
         return byEvent;
     }
 
-    private void attempt(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, EventResponse event) {
+    /** Runs a claimed delivery, or ({@code first} not null) the first attempt of a rule's first action from memory. */
+    private void attempt(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, EventResponse event,
+                         FirstAttempts first) {
         long started = System.nanoTime();
         CompletableFuture<ActionRunner.Outcome> outcome;
         try {
@@ -367,21 +520,29 @@ class DeliveryWorker {
             outcome = CompletableFuture.failedFuture(e);
         }
         outcome.whenComplete((result, error) -> finish(claimed, rule,
-                error != null ? ActionRunner.Outcome.failure(null, error.toString()) : result, (System.nanoTime() - started) / 1_000_000));
+                error != null ? ActionRunner.Outcome.failure(null, error.toString()) : result, (System.nanoTime() - started) / 1_000_000, first));
     }
 
-    private void finish(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, ActionRunner.Outcome outcome, long ms) {
+    private void finish(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, ActionRunner.Outcome outcome, long ms,
+                        FirstAttempts first) {
         try {
+            DeliveryRepository.Attempt ended;
             if (outcome.success()) {
                 int next = claimed.actionIndex() + 1;
                 RuleAction.Type nextType = next < rule.actions().size() ? rule.actions().get(next).type() : null;
-                finished.add(new DeliveryRepository.Attempt(claimed, true, outcome.statusCode(), null, ms, null, nextType));
+                ended = new DeliveryRepository.Attempt(claimed, true, outcome.statusCode(), null, ms, null, nextType);
             } else {
                 int attempt = claimed.attempt() + 1;
                 Duration retryIn = attempt >= claimed.maxAttempts() ? null : backoff(attempt);
-                finished.add(new DeliveryRepository.Attempt(claimed, false, outcome.statusCode(), outcome.error(), ms, retryIn, null));
-                log.info("Delivery failed: id={} rule={} event={} attempt={} status={} error={} retryIn={}", claimed.id(),
-                        claimed.ruleId(), claimed.eventId(), attempt, outcome.statusCode(), outcome.error(), retryIn);
+                ended = new DeliveryRepository.Attempt(claimed, false, outcome.statusCode(), outcome.error(), ms, retryIn, null);
+                log.info("Delivery failed: id={} rule={} event={} attempt={} status={} error={} retryIn={}",
+                        first != null ? "(first, not yet written)" : claimed.id(), claimed.ruleId(), claimed.eventId(), attempt,
+                        outcome.statusCode(), outcome.error(), retryIn);
+            }
+            if (first != null) {
+                first.ended(new FirstDeliveries.Ran(rule.actions().get(0).type(), ended));
+            } else {
+                finished.add(ended);
             }
         } finally {
             running.decrementAndGet();
@@ -409,7 +570,7 @@ class DeliveryWorker {
         Map<Long, EventRuleRepository.StoredRule> byRule = new HashMap<>();
         try {
             // for any instance: the others run them at once, not after a lease
-            firstDeliveries.expand(notWritten, owner, 0, null, properties.maxAttempts(), rule -> firstAction(byRule, rule));
+            firstDeliveries.expand(notWritten, properties.maxAttempts(), rule -> firstAction(byRule, rule));
         } catch (RuntimeException e) {
             log.warn("Deliveries not written at shutdown: instance={} events={} error={}", owner, notWritten.size(), e.toString());
         }
@@ -419,6 +580,10 @@ class DeliveryWorker {
         }
         try {
             recordFinished();
+            // first attempts still running keep their events' rule ids: delivered again as left over
+            do {
+                writeFirstAttempts();
+            } while (!firstEnded.isEmpty());
             recorded.log(owner, true); // the dispatcher has ended: this thread is the only one left
         } catch (RuntimeException e) {
             log.warn("Delivery results not saved at shutdown: instance={} error={}", owner, e.toString());

@@ -3,15 +3,15 @@ package io.ftpbridge.events;
 import io.ftpbridge.support.Databases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -23,9 +23,12 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The first deliveries of events that rules took: an event is recorded with the ids of those rules
- * ({@code automation_event.pending_rules}), and its deliveries are written from them, and the ids cleared, in one
- * transaction of the delivery worker, for a batch of events at a time.
+ * The first deliveries of events that rules took. An event is recorded with the ids of those rules
+ * ({@code automation_event.pending_rules}); the delivery worker clears them, and writes the deliveries, in one
+ * transaction for a batch of events at a time: either after it ran their first attempts from memory
+ * ({@link #writeAttempted}: the usual webhook is written once, delivered) or, when it has no runner free for them, before
+ * ({@link #expand}: due now, for any instance). An event whose ids another instance cleared had its deliveries written by
+ * that one ({@link #expandLeftOver}), so a rule's delivery of an event is written once.
  */
 @Repository
 class FirstDeliveries {
@@ -47,73 +50,180 @@ class FirstDeliveries {
     }
 
     /**
-     * Deliveries written for events that rules took: those claimed by the writing instance (to run now), the event of
-     * each of the others (for any instance to claim), and the events whose deliveries were written.
+     * What a write did: the events whose rule ids it cleared (their deliveries are written), the deliveries it wrote
+     * (none for a rule deleted since), and the events it left to the time they are in memory ({@link #expandLeftOver}).
      */
-    record Expanded(List<DeliveryRepository.Claimed> claimed, List<Long> unclaimedOf, List<Long> events) {
+    record Expanded(List<Long> events, int deliveries, int skipped) {
     }
 
-    /** A rule id no rule has (identities start at 1): the padding rows of {@link #insertDeliveries}. */
+    /**
+     * First attempts of an event's rules that ended, run before their deliveries were written ({@link #writeAttempted}):
+     * the event's rule ids are {@code expected} in the database and become {@code remaining}, the rules whose attempts
+     * still run (null: none).
+     */
+    record Attempted(long eventId, String expected, String remaining, List<Ran> attempts) {
+    }
+
+    /** The attempt of a rule's first action, of this type. */
+    record Ran(RuleAction.Type type, DeliveryRepository.Attempt attempt) {
+    }
+
+    /** What {@link #writeAttempted} did: the events it wrote, and those whose ids were gone (another instance took them). */
+    record Written(List<Long> events, List<Long> lost, int queued) {
+    }
+
+    /** A rule id no rule has (identities start at 1): the padding rows of {@link #insert}. */
     private static final long NO_RULE = -1;
     /** Rows written by one statement at most (a power of two). */
     private static final int MAX_ROWS_PER_INSERT = 64;
     /** Statement texts by row count, made once each. */
-    private static final Map<Integer, String> EXPAND_SQL = new ConcurrentHashMap<>();
+    private static final Map<Integer, String> INSERT_SQL = new ConcurrentHashMap<>();
 
     /** An event and the ids of the rules that took it (comma-separated), as it was recorded ({@code pending_rules}). */
     record Recorded(long eventId, String rules) {
     }
 
     /**
-     * Writes the first delivery of every rule that took each of the {@code recorded} events and clears their rule ids,
-     * in one transaction: only for those whose ids were still there (an event whose ids another instance cleared had
-     * its deliveries written by that one, see {@link #expandLeftOver}), so a rule's delivery of an event is written
-     * once. The ids are cleared row by row in one batch whose update counts say which: a locking select per round
-     * ({@code FOR UPDATE}, which H2 parses anew every time) cost the worker more. The first {@code leases} deliveries are
-     * claimed by {@code owner} until {@code leaseUntil}, the others are for any instance; a rule deleted since, or
-     * without actions ({@code firstAction} null), gets none. Due now.
+     * Writes the first delivery of every rule that took each of the {@code recorded} events, due now for any instance,
+     * and clears their rule ids, in one transaction: only for those whose ids were still there. A rule deleted since, or
+     * without actions ({@code firstAction} null), gets none.
      */
-    Expanded expand(List<Recorded> recorded, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
-                    Function<Long, RuleAction.Type> firstAction) {
+    Expanded expand(List<Recorded> recorded, int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
         if (recorded.isEmpty()) {
-            return new Expanded(List.of(), List.of(), List.of());
+            return new Expanded(List.of(), 0, 0);
         }
         return transaction.execute(status -> {
-            int[] cleared = batch.getJdbcOperations().batchUpdate(
-                    "UPDATE automation_event SET pending_rules = NULL WHERE id = ? AND pending_rules IS NOT NULL",
-                    new BatchPreparedStatementSetter() {
-                        @Override
-                        public void setValues(PreparedStatement row, int i) throws SQLException {
-                            row.setLong(1, recorded.get(i).eventId());
-                        }
-
-                        @Override
-                        public int getBatchSize() {
-                            return recorded.size();
-                        }
-                    });
-            List<Recorded> stillPending = new ArrayList<>(recorded.size());
-            for (int i = 0; i < recorded.size(); i++) {
-                if (cleared[i] > 0) {
-                    stillPending.add(recorded.get(i));
-                }
-            }
-            return write(stillPending, owner, leases, leaseUntil, maxAttempts, firstAction);
+            List<Recorded> stillPending = clear(recorded);
+            return new Expanded(stillPending.stream().map(Recorded::eventId).toList(),
+                    insert(pendingRows(stillPending, maxAttempts, firstAction)), 0);
         });
     }
 
     /**
-     * The same for up to {@code max} of the oldest events written before {@code before} whose deliveries are still to
-     * be written: the instance that wrote them died before it wrote their deliveries (they are all for any instance).
+     * Records first attempts that ran before their deliveries were written: takes their rules out of their events' rule
+     * ids and writes each attempt's delivery as it ended (delivered; due again after its backoff; failed), and the next
+     * action of a delivered one due now, in one transaction. An event whose ids are not as expected is not written:
+     * another instance took it as left over (its attempt outlived the lease) and writes its own.
      */
-    Expanded expandLeftOver(OffsetDateTime before, int max, int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
-        return transaction.execute(status -> expandLocked(jdbc.sql("""
-                SELECT id, pending_rules FROM automation_event WHERE pending_rules IS NOT NULL AND occurred_at < :before
-                ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED""").param("before", before).param("max", max),
-                null, 0, null, maxAttempts, firstAction));
+    Written writeAttempted(List<Attempted> attempted) {
+        if (attempted.isEmpty()) {
+            return new Written(List.of(), List.of(), 0);
+        }
+        return transaction.execute(status -> {
+            int[] updated = batch.getJdbcOperations().batchUpdate(
+                    "UPDATE automation_event SET pending_rules = ? WHERE id = ? AND pending_rules = ?",
+                    new BatchPreparedStatementSetter() {
+                        @Override
+                        public void setValues(PreparedStatement row, int i) throws SQLException {
+                            Attempted a = attempted.get(i);
+                            EventRepository.text(row, 1, a.remaining());
+                            row.setLong(2, a.eventId());
+                            row.setString(3, a.expected());
+                        }
+
+                        @Override
+                        public int getBatchSize() {
+                            return attempted.size();
+                        }
+                    });
+            List<Attempted> held = new ArrayList<>(attempted.size());
+            for (int i = 0; i < attempted.size(); i++) {
+                if (updated[i] > 0) {
+                    held.add(attempted.get(i));
+                }
+            }
+            OffsetDateTime now = EventRepository.now();
+            List<Row> rows = new ArrayList<>();
+            int queued = 0;
+            for (Attempted event : held) {
+                for (Ran ran : event.attempts()) {
+                    DeliveryRepository.Attempt a = ran.attempt();
+                    DeliveryRepository.Claimed c = a.claimed();
+                    String state = a.delivered() ? "DELIVERED" : a.retryIn() == null ? "FAILED" : "PENDING";
+                    rows.add(new Row(c.eventId(), c.ruleId(), 0, ran.type().name(), 1, c.maxAttempts(), state, a.statusCode(),
+                            DeliveryRepository.error(a), a.durationMs(), a.delivered() || a.retryIn() == null ? now : now.plus(a.retryIn())));
+                    if (a.delivered() && a.next() != null) {
+                        rows.add(new Row(c.eventId(), c.ruleId(), 1, a.next().name(), 0, c.maxAttempts(), "PENDING", null, null, null, now));
+                        queued++;
+                    }
+                }
+            }
+            insert(rows);
+            List<Long> written = held.stream().map(Attempted::eventId).toList();
+            List<Long> lost = attempted.stream().map(Attempted::eventId).filter(id -> !written.contains(id)).toList();
+            return new Written(written, lost, queued);
+        });
     }
 
-    private record NewDelivery(long eventId, long ruleId, RuleAction.Type type, boolean claimed) {
+    /**
+     * The same as {@link #expand} for up to {@code max} of the oldest events written before {@code before} whose
+     * deliveries are still to be written: the instance that wrote them died before it wrote their deliveries (they are
+     * all for any instance). Events in {@code inMemory} are left alone: this instance runs their first attempts.
+     */
+    Expanded expandLeftOver(OffsetDateTime before, int max, int maxAttempts, Function<Long, RuleAction.Type> firstAction,
+                            Set<Long> inMemory) {
+        return transaction.execute(status -> {
+            List<Recorded> locked = jdbc.sql("""
+                    SELECT id, pending_rules FROM automation_event WHERE pending_rules IS NOT NULL AND occurred_at < :before
+                    ORDER BY id LIMIT :max FOR UPDATE SKIP LOCKED""").param("before", before).param("max", max)
+                    .query((rs, n) -> new Recorded(rs.getLong(1), rs.getString(2))).list();
+            List<Recorded> taken = locked.stream().filter(r -> !inMemory.contains(r.eventId())).toList();
+            if (!taken.isEmpty()) {
+                jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)")
+                        .param("ids", padded(taken.stream().map(Recorded::eventId).toList())).update();
+            }
+            return new Expanded(taken.stream().map(Recorded::eventId).toList(), insert(pendingRows(taken, maxAttempts, firstAction)),
+                    locked.size() - taken.size());
+        });
+    }
+
+    /**
+     * Clears the rule ids of events row by row in one batch and returns those whose ids were still there (the update
+     * counts say which): a locking select per round ({@code FOR UPDATE}, which H2 parses anew every time) cost the worker
+     * more.
+     */
+    private List<Recorded> clear(List<Recorded> events) {
+        int[] cleared = batch.getJdbcOperations().batchUpdate(
+                "UPDATE automation_event SET pending_rules = NULL WHERE id = ? AND pending_rules IS NOT NULL",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement row, int i) throws SQLException {
+                        row.setLong(1, events.get(i).eventId());
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return events.size();
+                    }
+                });
+        List<Recorded> held = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            if (cleared[i] > 0) {
+                held.add(events.get(i));
+            }
+        }
+        return held;
+    }
+
+    /** A delivery row to insert, unclaimed. */
+    private record Row(long eventId, long ruleId, int actionIndex, String type, int attempt, int maxAttempts, String state,
+                       Integer statusCode, String error, Long durationMs, OffsetDateTime nextAttemptAt) {
+    }
+
+    /** The first delivery of each rule that took the events, due now, for any instance. */
+    private static List<Row> pendingRows(Collection<Recorded> recorded, int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
+        OffsetDateTime now = EventRepository.now();
+        List<Row> rows = new ArrayList<>();
+        for (Recorded event : recorded) {
+            for (String rule : event.rules().split(",")) {
+                long ruleId = Long.parseLong(rule);
+                RuleAction.Type type = firstAction.apply(ruleId);
+                if (type != null) {
+                    rows.add(new Row(event.eventId(), ruleId, 0, type.name(), 0, maxAttempts, "PENDING", null, null, null, now));
+                }
+            }
+        }
+        return rows;
     }
 
     /** The ids of a round's events for an {@code IN} list, padded (the last one repeated, see {@link DeliveryRepository#paddedRows}). */
@@ -130,103 +240,60 @@ class FirstDeliveries {
         return padded;
     }
 
-    private Expanded expandLocked(JdbcClient.StatementSpec pending, String owner, int leases, OffsetDateTime leaseUntil,
-                                  int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
-        List<Recorded> locked = pending.query((rs, n) -> new Recorded(rs.getLong(1), rs.getString(2))).list();
-        if (!locked.isEmpty()) {
-            jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)")
-                    .param("ids", padded(locked.stream().map(Recorded::eventId).toList())).update();
-        }
-        return write(locked, owner, leases, leaseUntil, maxAttempts, firstAction);
-    }
-
-    /** Writes the deliveries of events whose rule ids this transaction cleared. */
-    private Expanded write(List<Recorded> recorded, String owner, int leases, OffsetDateTime leaseUntil, int maxAttempts,
-                           Function<Long, RuleAction.Type> firstAction) {
-        if (recorded.isEmpty()) {
-            return new Expanded(List.of(), List.of(), List.of());
-        }
-        List<Long> events = new ArrayList<>(recorded.size());
-        List<NewDelivery> rows = new ArrayList<>();
-        for (Recorded event : recorded) {
-            events.add(event.eventId());
-            for (String rule : event.rules().split(",")) {
-                long ruleId = Long.parseLong(rule);
-                RuleAction.Type type = firstAction.apply(ruleId);
-                if (type != null) {
-                    rows.add(new NewDelivery(event.eventId(), ruleId, type, owner != null && rows.size() < leases));
-                }
-            }
-        }
-        OffsetDateTime now = EventRepository.now();
-        List<DeliveryRepository.Claimed> claimed = new ArrayList<>();
-        List<Long> unclaimedOf = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
-            List<NewDelivery> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
-            Map<List<Long>, Long> ids = insertDeliveries(chunk, owner, leaseUntil, maxAttempts, now);
-            for (NewDelivery d : chunk) {
-                Long id = ids.get(List.of(d.eventId(), d.ruleId()));
-                if (id == null) {
-                    continue; // its rule was deleted
-                }
-                if (d.claimed()) {
-                    claimed.add(new DeliveryRepository.Claimed(id, d.ruleId(), d.eventId(), 0, 0, maxAttempts, leaseUntil));
-                } else {
-                    unclaimedOf.add(d.eventId());
-                }
-            }
-        }
-        return new Expanded(claimed, unclaimedOf, events);
-    }
-
     /**
-     * Inserts deliveries with one statement, skipping those whose rule no longer exists (the rule cache may not know
-     * yet); returns their ids by event and rule. The rows are padded to a power of two with rows of no rule, which
-     * that skips too (see {@link #padded}).
+     * Inserts deliveries, unclaimed, with one statement per {@value #MAX_ROWS_PER_INSERT} rows, skipping those whose rule
+     * no longer exists (the rule cache may not know yet); returns how many it wrote. The rows are padded to a power of
+     * two with rows of no rule, which that skips too (see {@link DeliveryRepository#paddedRows}).
      */
-    private Map<List<Long>, Long> insertDeliveries(List<NewDelivery> rows, String owner, OffsetDateTime leaseUntil, int maxAttempts,
-                                                   OffsetDateTime now) {
-        int count = DeliveryRepository.paddedRows(rows.size());
-        String sql = EXPAND_SQL.computeIfAbsent(count, FirstDeliveries::expandSql);
-        NewDelivery none = new NewDelivery(rows.get(0).eventId(), NO_RULE, rows.get(0).type(), false);
-        return batch.getJdbcOperations().execute((Connection connection) -> {
-            try (PreparedStatement insert = connection.prepareStatement(sql, new String[] {"id", "event_id", "rule_id"})) {
-                int p = 1;
-                for (int i = 0; i < count; i++) {
-                    NewDelivery d = i < rows.size() ? rows.get(i) : none;
-                    insert.setLong(p++, d.eventId());
-                    insert.setLong(p++, d.ruleId());
-                    insert.setString(p++, d.type().name());
-                    insert.setInt(p++, maxAttempts);
-                    EventRepository.text(insert, p++, d.claimed() ? owner : null);
-                    if (d.claimed()) {
-                        insert.setObject(p++, leaseUntil);
-                    } else {
-                        insert.setNull(p++, Types.TIMESTAMP_WITH_TIMEZONE);
+    private int insert(List<Row> rows) {
+        int written = 0;
+        OffsetDateTime now = EventRepository.now();
+        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
+            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
+            int count = DeliveryRepository.paddedRows(chunk.size());
+            String sql = INSERT_SQL.computeIfAbsent(count, FirstDeliveries::insertSql);
+            Row none = new Row(chunk.get(0).eventId(), NO_RULE, 0, "NONE", 0, 1, "PENDING", null, null, null, now);
+            written += batch.getJdbcOperations().execute((Connection connection) -> {
+                try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                    int p = 1;
+                    for (int i = 0; i < count; i++) {
+                        Row r = i < chunk.size() ? chunk.get(i) : none;
+                        insert.setLong(p++, r.eventId());
+                        insert.setLong(p++, r.ruleId());
+                        insert.setInt(p++, r.actionIndex());
+                        insert.setString(p++, r.type());
+                        insert.setInt(p++, r.attempt());
+                        insert.setInt(p++, r.maxAttempts());
+                        insert.setString(p++, r.state());
+                        DeliveryRepository.status(insert, p++, r.statusCode());
+                        EventRepository.text(insert, p++, r.error());
+                        if (r.durationMs() == null) {
+                            insert.setNull(p++, Types.BIGINT);
+                        } else {
+                            insert.setLong(p++, r.durationMs());
+                        }
+                        insert.setObject(p++, r.nextAttemptAt());
+                        insert.setObject(p++, now);
                     }
-                    insert.setObject(p++, now);
+                    return insert.executeUpdate();
                 }
-                insert.executeUpdate();
-                Map<List<Long>, Long> ids = new HashMap<>();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    while (keys.next()) {
-                        ids.put(List.of(keys.getLong(2), keys.getLong(3)), keys.getLong(1));
-                    }
-                }
-                return ids;
-            }
-        });
+            });
+        }
+        return written;
     }
 
-    private static String expandSql(int count) {
-        String row = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(128)),"
+    private static String insertSql(int count) {
+        String row = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER),"
+                + " CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(4096)), CAST(? AS BIGINT),"
                 + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE))";
         return """
-                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state,
-                                            next_attempt_at, owner, lease_until, created_at, updated_at)
-                SELECT v.event_id, v.rule_id, 0, v.action_type, 0, v.max_attempts, 'PENDING', v.now, v.owner, v.lease_until, v.now, v.now
+                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code,
+                                            error, duration_ms, next_attempt_at, created_at, updated_at)
+                SELECT v.event_id, v.rule_id, v.action_index, v.action_type, v.attempt, v.max_attempts, v.state, v.status_code,
+                       v.error, v.duration_ms, v.next_attempt_at, v.now, v.now
                 FROM (VALUES\s""" + String.join(", ", Collections.nCopies(count, row)) + """
-                ) v (event_id, rule_id, action_type, max_attempts, owner, lease_until, now)
+                ) v (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code, error, duration_ms,
+                     next_attempt_at, now)
                 WHERE EXISTS (SELECT 1 FROM event_rule r WHERE r.id = v.rule_id)""";
     }
 }

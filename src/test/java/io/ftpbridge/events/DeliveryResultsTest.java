@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@link DeliveryResultsOnH2Test}):
  * the delivered ones of a round are recorded by one statement, each with its own status code and duration; a
  * delivery whose claim another instance holds is left alone; a failed one is due again. And how the deliveries of an
- * event recorded with the rules taking it are written: once, by the instance that recorded it or, if that one died,
- * by any instance.
+ * event recorded with the rules taking it are written: once, by the instance that recorded it (as its first attempts
+ * ended, or before them for any instance) or, if that one died, by any instance.
  */
 @FtpBridgeTest
 class DeliveryResultsTest {
@@ -61,16 +62,16 @@ class DeliveryResultsTest {
 
     @Test
     void theFirstDeliveryOfEveryRuleTakingAnEventIsWrittenOnceAndOnlyForRulesThatStillExist() throws Exception {
-        long claimedHere = insertRule();
-        long forAnyInstance = insertRule();
+        long webhook = insertRule();
+        long file = insertRule();
         long deleted = insertRule();
         try {
-            // checked inside a transaction that is rolled back: this instance's worker would claim the unclaimed delivery
+            // checked inside a transaction that is rolled back: this instance's worker would claim the deliveries
             inTransactionRolledBack(connection -> {
                 jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", deleted).update();
                 EventResponse unsaved = EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u", EventProtocol.FTP, "f", "/two",
                         null, 42L, null, null, null);
-                String rules = claimedHere + "," + forAnyInstance + "," + deleted;
+                String rules = webhook + "," + file + "," + deleted;
                 EventResponse event = EventRepository.insert(connection, unsaved, rules);
                 assertThat(event.id()).isPositive();
                 assertThat(event).usingRecursiveComparison().ignoringFields("id").isEqualTo(unsaved);
@@ -78,42 +79,112 @@ class DeliveryResultsTest {
                 assertThat(new EventRepository(jdbc).find(event.id())).contains(event);
                 assertThat(pendingRules(event.id())).isEqualTo(rules);
 
-                OffsetDateTime until = EventRepository.now().plusHours(1).truncatedTo(ChronoUnit.MICROS);
                 // the deleted rule is still in a rule cache that has not seen the deletion
-                Map<Long, RuleAction.Type> firstActions = Map.of(claimedHere, RuleAction.Type.WEBHOOK, forAnyInstance,
-                        RuleAction.Type.FILE, deleted, RuleAction.Type.WEBHOOK);
+                Map<Long, RuleAction.Type> firstActions = Map.of(webhook, RuleAction.Type.WEBHOOK, file, RuleAction.Type.FILE, deleted,
+                        RuleAction.Type.WEBHOOK);
                 OffsetDateTime before = EventRepository.now();
-                FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), OWNER, 1, until,
-                        7, firstActions::get);
+                FirstDeliveries.Expanded written = firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), 7,
+                        firstActions::get);
 
                 assertThat(written.events()).containsExactly(event.id());
-                assertThat(written.claimed()).hasSize(1);
-                DeliveryRepository.Claimed claimed = written.claimed().get(0);
-                assertThat(claimed).isEqualTo(new DeliveryRepository.Claimed(claimed.id(), claimedHere, event.id(), 0, 0, 7, until));
-                assertThat(written.unclaimedOf()).as("the deleted rule's is not written").containsExactly(event.id());
+                assertThat(written.deliveries()).as("the deleted rule's is not written").isEqualTo(2);
                 assertThat(pendingRules(event.id())).isNull();
-                List<List<Object>> rows = jdbc.sql("""
-                        SELECT rule_id, event_id, action_index, action_type, attempt, max_attempts, state, owner, lease_until,
-                               next_attempt_at FROM event_delivery WHERE event_id = :event ORDER BY rule_id""")
-                        .param("event", event.id()).query(DeliveryResultsTest::row).list();
+                List<List<Object>> rows = deliveryRows(event.id());
                 assertThat(rows).hasSize(2);
-                assertThat(rows.get(0).subList(0, 9)).isEqualTo(List.of(claimedHere, event.id(), 0, "WEBHOOK", 0, 7, "PENDING", OWNER, until));
-                assertThat(rows.get(1).subList(0, 9)).isEqualTo(Arrays.asList(forAnyInstance, event.id(), 0, "FILE", 0, 7, "PENDING", null,
-                        null));
+                assertThat(rows.get(0).subList(0, 9)).isEqualTo(Arrays.asList(webhook, event.id(), 0, "WEBHOOK", 0, 7, "PENDING", null, null));
+                assertThat(rows.get(1).subList(0, 9)).isEqualTo(Arrays.asList(file, event.id(), 0, "FILE", 0, 7, "PENDING", null, null));
                 for (List<Object> row : rows) {
                     assertThat((OffsetDateTime) row.get(9)).as("due now").isBetween(before, EventRepository.now());
                 }
 
                 // written once: neither the instance that recorded it nor one looking for left-over events writes them again
-                assertThat(firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), OWNER, 1, until, 7,
-                        firstActions::get).events()).isEmpty();
-                assertThat(firstDeliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get).events()).doesNotContain(event.id());
-                assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
-                        .query(Long.class).single()).isEqualTo(2);
+                assertThat(firstDeliveries.expand(List.of(new FirstDeliveries.Recorded(event.id(), rules)), 7, firstActions::get)
+                        .events()).isEmpty();
+                assertThat(firstDeliveries.expandLeftOver(EventRepository.now(), 100, 7, firstActions::get, Set.of()).events())
+                        .doesNotContain(event.id());
+                assertThat(deliveryRows(event.id())).hasSize(2);
             });
         } finally {
-            deleteRulesAndEvents(claimedHere, forAnyInstance, deleted);
+            deleteRulesAndEvents(webhook, file, deleted);
         }
+    }
+
+    @Test
+    void firstAttemptsRunFromMemoryAreWrittenOnceAsTheyEnded() throws Exception {
+        long delivered = insertRule();
+        long retried = insertRule();
+        long failed = insertRule();
+        long deleted = insertRule();
+        try {
+            inTransactionRolledBack(connection -> {
+                jdbc.sql("DELETE FROM event_rule WHERE id = :id").param("id", deleted).update();
+                String rules = delivered + "," + retried + "," + failed + "," + deleted;
+                EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/ran", null, 42L, null, null, null), rules);
+                OffsetDateTime held = EventRepository.now().plusMinutes(2);
+                List<FirstDeliveries.Ran> ran = List.of(
+                        ran(RuleAction.Type.WEBHOOK, new DeliveryRepository.Attempt(first(delivered, event, held), true, 204, null, 12L, null,
+                                RuleAction.Type.FILE)),
+                        ran(RuleAction.Type.WEBHOOK, new DeliveryRepository.Attempt(first(retried, event, held), false, 503, "HTTP 503", 34L,
+                                Duration.ofMinutes(1), null)),
+                        ran(RuleAction.Type.TRANSFER, new DeliveryRepository.Attempt(first(failed, event, held), false, null,
+                                "x".repeat(5000), 56L, null, null)),
+                        ran(RuleAction.Type.WEBHOOK, new DeliveryRepository.Attempt(first(deleted, event, held), true, 200, null, 1L, null,
+                                null)));
+                OffsetDateTime before = EventRepository.now();
+
+                // the round after they ended writes three of them; the fourth's receiver is slow
+                String slow = String.valueOf(failed);
+                FirstDeliveries.Written written = firstDeliveries.writeAttempted(List.of(new FirstDeliveries.Attempted(event.id(), rules, slow,
+                        List.of(ran.get(0), ran.get(1), ran.get(3)))));
+                assertThat(written.events()).containsExactly(event.id());
+                assertThat(written.lost()).isEmpty();
+                assertThat(written.queued()).as("the delivered one's next action").isEqualTo(1);
+                assertThat(pendingRules(event.id())).as("the slow one's is still to be written").isEqualTo(slow);
+
+                written = firstDeliveries.writeAttempted(List.of(new FirstDeliveries.Attempted(event.id(), slow, null, List.of(ran.get(2)))));
+                assertThat(written.events()).containsExactly(event.id());
+                assertThat(written.queued()).isZero();
+                assertThat(pendingRules(event.id())).isNull();
+                List<List<Object>> rows = jdbc.sql("""
+                        SELECT rule_id, action_index, action_type, attempt, max_attempts, state, status_code, error, duration_ms,
+                               owner, lease_until, next_attempt_at FROM event_delivery WHERE event_id = :event ORDER BY rule_id, action_index""")
+                        .param("event", event.id()).query((rs, n) -> Arrays.asList(rs.getLong(1), rs.getInt(2), rs.getString(3),
+                                rs.getInt(4), rs.getInt(5), rs.getString(6), (Integer) rs.getObject(7), rs.getString(8),
+                                (Long) rs.getObject(9), rs.getString(10), rs.getObject(11), rs.getObject(12, OffsetDateTime.class))).list();
+                assertThat(rows).as("none for the deleted rule").hasSize(4);
+                assertThat(rows.get(0).subList(0, 11)).isEqualTo(Arrays.asList(delivered, 0, "WEBHOOK", 1, 6, "DELIVERED", 204, null, 12L,
+                        null, null));
+                assertThat(rows.get(1).subList(0, 11)).as("its next action, due now")
+                        .isEqualTo(Arrays.asList(delivered, 1, "FILE", 0, 6, "PENDING", null, null, null, null, null));
+                assertThat(rows.get(2).subList(0, 11)).isEqualTo(Arrays.asList(retried, 0, "WEBHOOK", 1, 6, "PENDING", 503, "HTTP 503", 34L,
+                        null, null));
+                assertThat(rows.get(3).subList(0, 11)).isEqualTo(Arrays.asList(failed, 0, "TRANSFER", 1, 6, "FAILED", null, "x".repeat(4000),
+                        56L, null, null));
+                assertThat((OffsetDateTime) rows.get(1).get(11)).isBetween(before, EventRepository.now());
+                assertThat((OffsetDateTime) rows.get(2).get(11)).as("due again after its backoff")
+                        .isBetween(before.plusMinutes(1), EventRepository.now().plusMinutes(1));
+
+                // written once: the same attempts again (or those of an event another instance took) write nothing
+                FirstDeliveries.Written again = firstDeliveries.writeAttempted(List.of(new FirstDeliveries.Attempted(event.id(), slow, null,
+                        List.of(ran.get(2)))));
+                assertThat(again.events()).isEmpty();
+                assertThat(again.lost()).containsExactly(event.id());
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
+                        .query(Long.class).single()).isEqualTo(4);
+            });
+        } finally {
+            deleteRulesAndEvents(delivered, retried, failed, deleted);
+        }
+    }
+
+    private static FirstDeliveries.Ran ran(RuleAction.Type type, DeliveryRepository.Attempt attempt) {
+        return new FirstDeliveries.Ran(type, attempt);
+    }
+
+    /** A first attempt run from memory, as the worker makes it: no delivery id yet. */
+    private static DeliveryRepository.Claimed first(long rule, EventResponse event, OffsetDateTime held) {
+        return new DeliveryRepository.Claimed(0, rule, event.id(), 0, 0, 6, held);
     }
 
     @Test
@@ -124,19 +195,23 @@ class DeliveryResultsTest {
                 OffsetDateTime before = EventRepository.now();
                 EventResponse leftOver = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                         EventProtocol.FTP, "f", "/left-over", null, 1L, null, null, null), String.valueOf(rule));
-                jdbc.sql("UPDATE automation_event SET occurred_at = :then WHERE id = :id").param("then", before.minusMinutes(5))
-                        .param("id", leftOver.id()).update();
+                EventResponse inMemory = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/in-memory", null, 1L, null, null, null), String.valueOf(rule));
+                for (EventResponse old : List.of(leftOver, inMemory)) {
+                    jdbc.sql("UPDATE automation_event SET occurred_at = :then WHERE id = :id").param("then", before.minusMinutes(5))
+                            .param("id", old.id()).update();
+                }
                 EventResponse recent = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                         EventProtocol.FTP, "f", "/recent", null, 1L, null, null, null), String.valueOf(rule));
 
                 FirstDeliveries.Expanded written = firstDeliveries.expandLeftOver(before.minusMinutes(2), 100, 3,
-                        id -> RuleAction.Type.WEBHOOK);
+                        id -> RuleAction.Type.WEBHOOK, Set.of(inMemory.id()));
 
-                // only the one recorded before the time asked for; another test's may be there too
-                assertThat(written.events()).contains(leftOver.id()).doesNotContain(recent.id());
-                assertThat(written.claimed()).isEmpty();
-                assertThat(written.unclaimedOf()).contains(leftOver.id()).doesNotContain(recent.id());
+                // only the one recorded before the time asked for and not in this instance's memory; another test's may be there too
+                assertThat(written.events()).contains(leftOver.id()).doesNotContain(recent.id(), inMemory.id());
+                assertThat(written.skipped()).isEqualTo(1);
                 assertThat(pendingRules(leftOver.id())).isNull();
+                assertThat(pendingRules(inMemory.id())).isEqualTo(String.valueOf(rule));
                 assertThat(pendingRules(recent.id())).isEqualTo(String.valueOf(rule));
                 assertThat(jdbc.sql("SELECT owner, state, max_attempts FROM event_delivery WHERE event_id = :event")
                         .param("event", leftOver.id()).query((rs, n) -> Arrays.asList(rs.getString(1), rs.getString(2), rs.getInt(3)))
@@ -179,6 +254,13 @@ class DeliveryResultsTest {
                 .query((rs, n) -> rs.getString(1)).list().get(0);
     }
 
+    private List<List<Object>> deliveryRows(long event) {
+        return jdbc.sql("""
+                SELECT rule_id, event_id, action_index, action_type, attempt, max_attempts, state, owner, lease_until,
+                       next_attempt_at FROM event_delivery WHERE event_id = :event ORDER BY rule_id""")
+                .param("event", event).query(DeliveryResultsTest::row).list();
+    }
+
     private static List<Object> row(ResultSet rs, int n) throws SQLException {
         return Arrays.asList(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getString(7),
                 rs.getString(8), rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class));
@@ -208,14 +290,18 @@ class DeliveryResultsTest {
         for (int i = 0; i < 7; i++) {
             String path = "/a" + i;
             String owner = i == 5 ? "another-instance" : OWNER;
-            // recorded and written in one transaction (committed): no other instance looks at the event in between
+            // recorded and claimed in one transaction (committed): the worker never sees the delivery unclaimed
             inTransaction(false, connection -> {
                 EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                         EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
-                List<FirstDeliveries.Recorded> recorded = List.of(new FirstDeliveries.Recorded(event.id(), String.valueOf(rule)));
-                FirstDeliveries.Expanded written = firstDeliveries.expand(recorded, owner, 1, leaseUntil, 5, id -> RuleAction.Type.WEBHOOK);
-                assertThat(written.claimed()).hasSize(1);
-                claimed.add(new DeliveryRepository.Claimed(written.claimed().get(0).id(), rule, event.id(), 0, 0, 5, leaseUntil));
+                GeneratedKeyHolder key = new GeneratedKeyHolder();
+                jdbc.sql("""
+                        INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
+                                                    next_attempt_at, owner, lease_until, created_at, updated_at)
+                        VALUES (:rule, :event, 0, 'WEBHOOK', 0, 5, 'PENDING', :now, :owner, :lease, :now, :now)""")
+                        .param("rule", rule).param("event", event.id()).param("now", EventRepository.now()).param("owner", owner)
+                        .param("lease", leaseUntil).update(key, "id");
+                claimed.add(new DeliveryRepository.Claimed(key.getKey().longValue(), rule, event.id(), 0, 0, 5, leaseUntil));
             });
         }
         List<DeliveryRepository.Attempt> attempts = new ArrayList<>();
