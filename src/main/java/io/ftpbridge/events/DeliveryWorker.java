@@ -332,10 +332,11 @@ class DeliveryWorker {
         }
         long delivered = 0;
         long failed = 0;
+        Set<Long> lost = Set.copyOf(written.lost());
         for (int i = 0; i < batch.size(); i++) {
             FirstAttempts f = batch.get(i);
             FirstDeliveries.Attempted a = attempted.get(i);
-            if (!written.events().contains(f.eventId)) {
+            if (lost.contains(f.eventId)) {
                 inMemory.remove(f.eventId); // another instance took it as left over
                 continue;
             }

@@ -78,6 +78,7 @@ class FirstDeliveries {
     private static final int MAX_ROWS_PER_INSERT = 64;
     /** Statement texts by row count, made once each. */
     private static final Map<Integer, String> INSERT_SQL = new ConcurrentHashMap<>();
+    private static final Map<Integer, String> TAKE_OUT_SQL = new ConcurrentHashMap<>();
 
     /** An event and the ids of the rules that took it (comma-separated), as it was recorded ({@code pending_rules}). */
     record Recorded(long eventId, String rules) {
@@ -110,49 +111,97 @@ class FirstDeliveries {
             return new Written(List.of(), List.of(), 0);
         }
         return transaction.execute(status -> {
-            int[] updated = batch.getJdbcOperations().batchUpdate(
-                    "UPDATE automation_event SET pending_rules = ? WHERE id = ? AND pending_rules = ?",
-                    new BatchPreparedStatementSetter() {
-                        @Override
-                        public void setValues(PreparedStatement row, int i) throws SQLException {
-                            Attempted a = attempted.get(i);
-                            EventRepository.text(row, 1, a.remaining());
-                            row.setLong(2, a.eventId());
-                            row.setString(3, a.expected());
-                        }
-
-                        @Override
-                        public int getBatchSize() {
-                            return attempted.size();
-                        }
-                    });
-            List<Attempted> held = new ArrayList<>(attempted.size());
-            for (int i = 0; i < attempted.size(); i++) {
-                if (updated[i] > 0) {
-                    held.add(attempted.get(i));
-                }
+            // the usual round: every event's ids are as expected, which one statement tells by its count (H2 ran a
+            // batch of single-row updates as many statements); else it is undone and a batch says which
+            Object before = status.createSavepoint();
+            if (takeOutAll(attempted)) {
+                status.releaseSavepoint(before);
+                return write(attempted, attempted);
             }
-            OffsetDateTime now = EventRepository.now();
-            List<Row> rows = new ArrayList<>();
-            int queued = 0;
-            for (Attempted event : held) {
-                for (Ran ran : event.attempts()) {
-                    DeliveryRepository.Attempt a = ran.attempt();
-                    DeliveryRepository.Claimed c = a.claimed();
-                    String state = a.delivered() ? "DELIVERED" : a.retryIn() == null ? "FAILED" : "PENDING";
-                    rows.add(new Row(c.eventId(), c.ruleId(), 0, ran.type().name(), 1, c.maxAttempts(), state, a.statusCode(),
-                            DeliveryRepository.error(a), a.durationMs(), a.delivered() || a.retryIn() == null ? now : now.plus(a.retryIn())));
-                    if (a.delivered() && a.next() != null) {
-                        rows.add(new Row(c.eventId(), c.ruleId(), 1, a.next().name(), 0, c.maxAttempts(), "PENDING", null, null, null, now));
-                        queued++;
-                    }
-                }
-            }
-            insert(rows);
-            List<Long> written = held.stream().map(Attempted::eventId).toList();
-            List<Long> lost = attempted.stream().map(Attempted::eventId).filter(id -> !written.contains(id)).toList();
-            return new Written(written, lost, queued);
+            status.rollbackToSavepoint(before);
+            return write(attempted, takeOutEach(attempted));
         });
+    }
+
+    /** Takes the rules of the attempts out of their events' ids with one statement; true when all were as expected. */
+    private boolean takeOutAll(List<Attempted> attempted) {
+        int n = DeliveryRepository.paddedRows(attempted.size());
+        String sql = TAKE_OUT_SQL.computeIfAbsent(n, FirstDeliveries::takeOutSql);
+        int updated = batch.getJdbcOperations().update(sql, statement -> {
+            int p = 1;
+            for (int i = 0; i < n; i++) {
+                Attempted a = attempted.get(Math.min(i, attempted.size() - 1));
+                statement.setLong(p++, a.eventId());
+                EventRepository.text(statement, p++, a.remaining());
+            }
+            for (int i = 0; i < n; i++) {
+                Attempted a = attempted.get(Math.min(i, attempted.size() - 1));
+                statement.setLong(p++, a.eventId());
+                statement.setString(p++, a.expected());
+            }
+            for (int i = 0; i < n; i++) {
+                statement.setLong(p++, attempted.get(Math.min(i, attempted.size() - 1)).eventId());
+            }
+        });
+        return updated == attempted.stream().map(Attempted::eventId).distinct().count();
+    }
+
+    private static String takeOutSql(int rows) {
+        return "UPDATE automation_event SET pending_rules = CASE id" + " WHEN ? THEN CAST(? AS VARCHAR(1000000))".repeat(rows)
+                + " END WHERE pending_rules = CASE id" + " WHEN ? THEN CAST(? AS VARCHAR(1000000))".repeat(rows) + " END AND id IN ("
+                + "?, ".repeat(rows - 1) + "?)";
+    }
+
+    /** The same row by row in one batch; returns the attempts whose events' ids were as expected (the update counts). */
+    private List<Attempted> takeOutEach(List<Attempted> attempted) {
+        int[] updated = batch.getJdbcOperations().batchUpdate(
+                "UPDATE automation_event SET pending_rules = ? WHERE id = ? AND pending_rules = ?",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement row, int i) throws SQLException {
+                        Attempted a = attempted.get(i);
+                        EventRepository.text(row, 1, a.remaining());
+                        row.setLong(2, a.eventId());
+                        row.setString(3, a.expected());
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return attempted.size();
+                    }
+                });
+        List<Attempted> held = new ArrayList<>(attempted.size());
+        for (int i = 0; i < attempted.size(); i++) {
+            if (updated[i] > 0) {
+                held.add(attempted.get(i));
+            }
+        }
+        return held;
+    }
+
+    /** Writes the deliveries of the {@code held} attempts (those whose rules this transaction took out of their events). */
+    private Written write(List<Attempted> attempted, List<Attempted> held) {
+        OffsetDateTime now = EventRepository.now();
+        List<Row> rows = new ArrayList<>();
+        int queued = 0;
+        for (Attempted event : held) {
+            for (Ran ran : event.attempts()) {
+                DeliveryRepository.Attempt a = ran.attempt();
+                DeliveryRepository.Claimed c = a.claimed();
+                String state = a.delivered() ? "DELIVERED" : a.retryIn() == null ? "FAILED" : "PENDING";
+                rows.add(new Row(c.eventId(), c.ruleId(), 0, ran.type().name(), 1, c.maxAttempts(), state, a.statusCode(),
+                        DeliveryRepository.error(a), a.durationMs(), a.delivered() || a.retryIn() == null ? now : now.plus(a.retryIn())));
+                if (a.delivered() && a.next() != null) {
+                    rows.add(new Row(c.eventId(), c.ruleId(), 1, a.next().name(), 0, c.maxAttempts(), "PENDING", null, null, null, now));
+                    queued++;
+                }
+            }
+        }
+        insert(rows);
+        List<Long> written = held.stream().map(Attempted::eventId).toList();
+        Set<Long> writtenSet = Set.copyOf(written);
+        List<Long> lost = attempted.stream().map(Attempted::eventId).filter(id -> !writtenSet.contains(id)).toList();
+        return new Written(written, lost, queued);
     }
 
     /**

@@ -165,11 +165,18 @@ class DeliveryResultsTest {
                 assertThat((OffsetDateTime) rows.get(2).get(11)).as("due again after its backoff")
                         .isBetween(before.plusMinutes(1), EventRepository.now().plusMinutes(1));
 
-                // written once: the same attempts again (or those of an event another instance took) write nothing
-                FirstDeliveries.Written again = firstDeliveries.writeAttempted(List.of(new FirstDeliveries.Attempted(event.id(), slow, null,
-                        List.of(ran.get(2)))));
-                assertThat(again.events()).isEmpty();
+                // written once: the same attempts again (or those of an event another instance took) write nothing, and
+                // do not keep another event's in the same round from being written
+                EventResponse other = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/other", null, 1L, null, null, null), String.valueOf(delivered));
+                FirstDeliveries.Written again = firstDeliveries.writeAttempted(List.of(
+                        new FirstDeliveries.Attempted(event.id(), slow, null, List.of(ran.get(2))),
+                        new FirstDeliveries.Attempted(other.id(), String.valueOf(delivered), null, List.of(ran(RuleAction.Type.WEBHOOK,
+                                new DeliveryRepository.Attempt(first(delivered, other, held), true, 200, null, 3L, null, null))))));
+                assertThat(again.events()).containsExactly(other.id());
                 assertThat(again.lost()).containsExactly(event.id());
+                assertThat(pendingRules(other.id())).isNull();
+                assertThat(deliveryRows(other.id())).hasSize(1);
                 assertThat(jdbc.sql("SELECT COUNT(*) FROM event_delivery WHERE event_id = :event").param("event", event.id())
                         .query(Long.class).single()).isEqualTo(4);
             });
