@@ -34,9 +34,9 @@ import org.springframework.stereotype.Component;
  * Runs the deliveries of the outbox on this instance. An event is recorded with the ids of the rules that take it
  * ({@link EventPublisher}); once it commits, it is handed over here. A round starts the first action of each of those
  * rules for the events handed over since the last round, from memory, as far as it has runners free, and writes their
- * deliveries once they ended, as they ended (one transaction, which clears the events' rule ids): the usual webhook is
- * one row, written delivered. Events it has no runner free for have their deliveries written due, for any instance
- * (one transaction). Until its deliveries are written an event keeps its rule ids: if this instance dies, the event is
+ * deliveries once they ended, as they ended (one transaction, which takes their rules out of the events' rule ids): the
+ * usual webhook is one row, written delivered. Events it has no runner free for have their deliveries written due,
+ * for any instance (one transaction). Until its deliveries are written an event keeps its rule ids: if this instance dies, the event is
  * left over and delivered by the next (see below); it runs again after an attempt that did not end.
  * One dispatcher thread does the database work in batches: it records the attempts that finished since its
  * last round, then, when something unclaimed is due or every {@code poll-interval}, claims as many due deliveries as
@@ -198,7 +198,7 @@ class DeliveryWorker {
 
     /**
      * Takes an event recorded with the ids of the rules taking it ({@code rules}), once it is committed: the next round
-     * writes its deliveries and runs them, with the event from here rather than read again.
+     * runs their first actions (or writes their deliveries), with the event from here rather than read again.
      */
     void onEventRecorded(EventResponse event, String rules) {
         if (recordedCount.incrementAndGet() > MAX_RECORDED_EVENTS) {
@@ -384,7 +384,8 @@ class DeliveryWorker {
             }
             // held until the event is a lease old (others may take it then): run from memory only with most of that left
             OffsetDateTime leaseUntil = h.event().time().plus(properties.lease());
-            if (stopping || taking.isEmpty() || taking.size() > free || now.isAfter(h.event().time().plus(properties.lease().dividedBy(2)))) {
+            boolean old = now.isAfter(h.event().time().plus(properties.lease().dividedBy(2)));
+            if (stopping || taking.isEmpty() || taking.size() > free || old) {
                 toWrite.add(new FirstDeliveries.Recorded(h.event().id(), h.rules()));
                 continue;
             }
@@ -428,8 +429,8 @@ class DeliveryWorker {
         Set<Long> notLeftOver = new HashSet<>(inMemory.keySet());
         recordedEvents.forEach(h -> notLeftOver.add(h.event().id()));
         for (FirstDeliveries.Expanded batch; ; ) {
-            batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(), rule -> firstAction(byRule, rule),
-                    notLeftOver);
+            batch = firstDeliveries.expandLeftOver(before, MAX_EVENTS_PER_ROUND, properties.maxAttempts(),
+                    rule -> firstAction(byRule, rule), notLeftOver);
             events += batch.events().size();
             written += batch.deliveries();
             skipped += batch.skipped();
@@ -520,8 +521,8 @@ class DeliveryWorker {
         } catch (RuntimeException e) {
             outcome = CompletableFuture.failedFuture(e);
         }
-        outcome.whenComplete((result, error) -> finish(claimed, rule,
-                error != null ? ActionRunner.Outcome.failure(null, error.toString()) : result, (System.nanoTime() - started) / 1_000_000, first));
+        outcome.whenComplete((result, error) -> finish(claimed, rule, error != null ? ActionRunner.Outcome.failure(null, error.toString())
+                : result, (System.nanoTime() - started) / 1_000_000, first));
     }
 
     private void finish(DeliveryRepository.Claimed claimed, EventRuleRepository.StoredRule rule, ActionRunner.Outcome outcome, long ms,
