@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -36,8 +35,8 @@ import org.springframework.stereotype.Component;
  * rules for the events handed over since the last round, from memory, as far as it has runners free, and writes their
  * deliveries once they ended, as they ended (one transaction, which takes their rules out of the events' rule ids): the
  * usual webhook is one row, written delivered. Events it has no runner free for have their deliveries written due,
- * for any instance (one transaction). Until its deliveries are written an event keeps its rule ids: if this instance dies, the event is
- * left over and delivered by the next (see below); it runs again after an attempt that did not end.
+ * for any instance (one transaction). Until its deliveries are written an event keeps its rule ids: if this instance
+ * dies, the event is left over and delivered by the next (see below); it runs again after an attempt that did not end.
  * One dispatcher thread does the database work in batches: it records the attempts that finished since its
  * last round, then, when something unclaimed is due or every {@code poll-interval}, claims as many due deliveries as
  * {@code concurrency} leaves room for (one transaction) and starts them: webhooks through the {@link WebhookSender}
@@ -81,7 +80,7 @@ class DeliveryWorker {
     private final Queue<DeliveryRepository.Attempt> finished = new ConcurrentLinkedQueue<>();
     /** Events whose first attempts run from memory, or ended and are to be written, by event id. */
     private final Map<Long, FirstAttempts> inMemory = new ConcurrentHashMap<>();
-    /** Events whose first attempts all ended, to be written by the next round. */
+    /** Events with first attempts that ended since the last write, for the next round to write. */
     private final Queue<FirstAttempts> firstEnded = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
     /** Events this instance recorded with deliveries, until a round claims them: no read of the event then. */
@@ -140,60 +139,6 @@ class DeliveryWorker {
 
     /** An event handed over and the ids of the rules that took it (comma-separated). */
     private record Handed(EventResponse event, String rules) {
-    }
-
-    /**
-     * The first attempts of an event's rules, run from memory before their deliveries are written: each is written by
-     * the round after it ended (a slow receiver holds back no other rule's), its rule taken out of the event's rule ids.
-     * Held until the event is a lease old ({@code leaseUntil}), when other instances may take it as left over.
-     */
-    private final class FirstAttempts {
-        final long eventId;
-        final OffsetDateTime leaseUntil;
-        /** The event's rule ids as the database has them. */
-        private String pending;
-        /** The rules whose attempts are not written yet, in the order of the event's rule ids. */
-        private final List<Long> unwritten;
-        private final List<FirstDeliveries.Ran> ended = new ArrayList<>();
-        private boolean queued;
-
-        FirstAttempts(long eventId, OffsetDateTime leaseUntil, String pending, List<Long> attempted) {
-            this.eventId = eventId;
-            this.leaseUntil = leaseUntil;
-            this.pending = pending;
-            this.unwritten = new ArrayList<>(attempted);
-        }
-
-        synchronized void ended(FirstDeliveries.Ran ran) {
-            ended.add(ran);
-            queue();
-        }
-
-        /** Queued for the next round's write, once. */
-        synchronized void queue() {
-            if (!queued) {
-                queued = true;
-                firstEnded.add(this);
-            }
-        }
-
-        /** What a round writes of it: the attempts that ended, and the event's rule ids before and after. */
-        synchronized FirstDeliveries.Attempted toWrite() {
-            queued = false;
-            List<FirstDeliveries.Ran> now = List.copyOf(ended);
-            List<Long> remaining = new ArrayList<>(unwritten);
-            now.forEach(ran -> remaining.remove((Long) ran.attempt().claimed().ruleId()));
-            return new FirstDeliveries.Attempted(eventId, pending,
-                    remaining.isEmpty() ? null : remaining.stream().map(String::valueOf).collect(Collectors.joining(",")), now);
-        }
-
-        /** After a round wrote {@code written}; true when all its attempts are written. */
-        synchronized boolean written(FirstDeliveries.Attempted written) {
-            ended.subList(0, written.attempts().size()).clear();
-            written.attempts().forEach(ran -> unwritten.remove((Long) ran.attempt().claimed().ruleId()));
-            pending = written.remaining();
-            return unwritten.isEmpty();
-        }
     }
 
     /**
@@ -312,7 +257,7 @@ class DeliveryWorker {
         if (batch.isEmpty()) {
             return 0;
         }
-        List<FirstDeliveries.Attempted> attempted = batch.stream().map(FirstAttempts::toWrite).toList();
+        List<FirstDeliveries.Attempted> attempted = batch.stream().map(FirstAttempts::attempted).toList();
         FirstDeliveries.Written written;
         try {
             written = firstDeliveries.writeAttempted(attempted);
@@ -391,7 +336,7 @@ class DeliveryWorker {
             }
             free -= taking.size();
             FirstAttempts first = new FirstAttempts(h.event().id(), leaseUntil, h.rules(),
-                    taking.stream().map(EventRuleRepository.StoredRule::id).toList());
+                    taking.stream().map(EventRuleRepository.StoredRule::id).toList(), firstEnded);
             inMemory.put(first.eventId, first);
             for (EventRuleRepository.StoredRule rule : taking) {
                 running.incrementAndGet();
