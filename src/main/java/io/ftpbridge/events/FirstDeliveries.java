@@ -154,29 +154,11 @@ class FirstDeliveries {
 
     /** The same row by row in one batch; returns the attempts whose events' ids were as expected (the update counts). */
     private List<Attempted> takeOutEach(List<Attempted> attempted) {
-        int[] updated = batch.getJdbcOperations().batchUpdate(
-                "UPDATE automation_event SET pending_rules = ? WHERE id = ? AND pending_rules = ?",
-                new BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(PreparedStatement row, int i) throws SQLException {
-                        Attempted a = attempted.get(i);
-                        EventRepository.text(row, 1, a.remaining());
-                        row.setLong(2, a.eventId());
-                        row.setString(3, a.expected());
-                    }
-
-                    @Override
-                    public int getBatchSize() {
-                        return attempted.size();
-                    }
-                });
-        List<Attempted> held = new ArrayList<>(attempted.size());
-        for (int i = 0; i < attempted.size(); i++) {
-            if (updated[i] > 0) {
-                held.add(attempted.get(i));
-            }
-        }
-        return held;
+        return updatedFor("UPDATE automation_event SET pending_rules = ? WHERE id = ? AND pending_rules = ?", attempted, (row, a) -> {
+            EventRepository.text(row, 1, a.remaining());
+            row.setLong(2, a.eventId());
+            row.setString(3, a.expected());
+        });
     }
 
     /** Writes the deliveries of the {@code held} attempts (those whose rules this transaction took out of their events). */
@@ -232,23 +214,32 @@ class FirstDeliveries {
      * more.
      */
     private List<Recorded> clear(List<Recorded> events) {
-        int[] cleared = batch.getJdbcOperations().batchUpdate(
-                "UPDATE automation_event SET pending_rules = NULL WHERE id = ? AND pending_rules IS NOT NULL",
-                new BatchPreparedStatementSetter() {
-                    @Override
-                    public void setValues(PreparedStatement row, int i) throws SQLException {
-                        row.setLong(1, events.get(i).eventId());
-                    }
+        return updatedFor("UPDATE automation_event SET pending_rules = NULL WHERE id = ? AND pending_rules IS NOT NULL", events,
+                (row, event) -> row.setLong(1, event.eventId()));
+    }
 
-                    @Override
-                    public int getBatchSize() {
-                        return events.size();
-                    }
-                });
-        List<Recorded> held = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            if (cleared[i] > 0) {
-                held.add(events.get(i));
+    /** Sets the parameters of one row of a batch. */
+    private interface RowSetter<T> {
+        void set(PreparedStatement row, T item) throws SQLException;
+    }
+
+    /** Runs {@code sql} once for each of {@code items} in one batch; returns those it updated a row for. */
+    private <T> List<T> updatedFor(String sql, List<T> items, RowSetter<T> setter) {
+        int[] updated = batch.getJdbcOperations().batchUpdate(sql, new BatchPreparedStatementSetter() {
+            @Override
+            public void setValues(PreparedStatement row, int i) throws SQLException {
+                setter.set(row, items.get(i));
+            }
+
+            @Override
+            public int getBatchSize() {
+                return items.size();
+            }
+        });
+        List<T> held = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (updated[i] > 0) {
+                held.add(items.get(i));
             }
         }
         return held;
