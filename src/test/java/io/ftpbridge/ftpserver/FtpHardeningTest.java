@@ -1,12 +1,14 @@
 package io.ftpbridge.ftpserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ftpbridge.testsupport.Api;
 import io.ftpbridge.testsupport.ExternalCommand;
 import io.ftpbridge.testsupport.FtpBridgeTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +94,9 @@ class FtpHardeningTest {
     void createAccounts() {
         loginFailures.update("DELETE FROM login_failure");
         api = new Api(httpPort);
+        if (api.get("/api/v1/folders/hardening").status() == 200) {
+            return; // a rerun of a failed test in the same context (surefire's rerunFailingTestsCount): made the first time
+        }
         api.createFolderAndUser("hardening", "alice", "alice-password", "/", Api.ALL);
         api.createUser("bob", "bob-password", "hardening", "/", Api.ALL);
         api.createUser("victim", "victim-password", "hardening", "/", Api.ALL);
@@ -431,11 +436,12 @@ class FtpHardeningTest {
                 time.sleep(1)
                 """.formatted(secret));
         assertThat(result.output()).as(result.output()).contains("LONG 500", "AGAIN 331");
+        // the reset's line comes when the server's I/O thread sees it, which on a busy machine can be after the client's wait
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(log.getAll()).contains("FTP connection lost"));
         String hex = toHex(secret.substring(0, 6));
         assertThat(log.getAll()).doesNotContain(secret).doesNotContainIgnoringCase(hex)
                 .doesNotContain("Hexdump", "at org.apache.mina", "Exception caught")
-                .contains("reason=command line too long")
-                .contains("FTP connection lost");
+                .contains("reason=command line too long");
         legitimateClientStillWorks();
     }
 
