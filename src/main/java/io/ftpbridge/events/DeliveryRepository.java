@@ -1,5 +1,6 @@
 package io.ftpbridge.events;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +48,26 @@ class DeliveryRepository {
     /** Rows recorded by one statement at most (its padded row count is a power of two up to this). */
     private static final int MAX_ROWS_PER_UPDATE = 64;
     private static final Map<Integer, String> DELIVERED_SQL = new ConcurrentHashMap<>();
+
+    /**
+     * A delivery row to write, unclaimed: a first delivery (due, or as its first attempt ended) or a next action.
+     */
+    record NewDelivery(long eventId, long ruleId, int actionIndex, String type, int attempt, int maxAttempts, String state,
+                       Integer statusCode, String error, Long durationMs, OffsetDateTime nextAttemptAt) {
+
+        /** The next action of a rule whose action {@code delivered} was, due {@code now}. */
+        static NewDelivery nextOf(Attempt delivered, OffsetDateTime now) {
+            Claimed c = delivered.claimed();
+            return new NewDelivery(c.eventId(), c.ruleId(), c.actionIndex() + 1, delivered.next().name(), 0, c.maxAttempts(), "PENDING",
+                    null, null, null, now);
+        }
+    }
+
+    /** A rule id no rule has (identities start at 1): the padding rows of {@link #insert}. */
+    private static final long NO_RULE = -1;
+    /** Rows written by one insert at most (a power of two). */
+    private static final int MAX_ROWS_PER_INSERT = 64;
+    private static final Map<Integer, String> INSERT_SQL = new ConcurrentHashMap<>();
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcOperations batch;
@@ -131,22 +153,13 @@ class DeliveryRepository {
                         return withNext.size();
                     }
                 });
-        List<MapSqlParameterSource> next = new ArrayList<>();
+        List<NewDelivery> next = new ArrayList<>();
         for (int i = 0; i < withNext.size(); i++) {
-            Attempt a = withNext.get(i);
             if (done[i] != 0) {
-                next.add(new MapSqlParameterSource().addValue("rule", a.claimed().ruleId()).addValue("event", a.claimed().eventId())
-                        .addValue("index", a.claimed().actionIndex() + 1).addValue("type", a.next().name())
-                        .addValue("max", a.claimed().maxAttempts()).addValue("now", now));
+                next.add(NewDelivery.nextOf(withNext.get(i), now));
             }
         }
-        batch.batchUpdate("""
-                INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
-                                            next_attempt_at, created_at, updated_at)
-                SELECT id, CAST(:event AS BIGINT), CAST(:index AS INTEGER), CAST(:type AS VARCHAR(16)), 0, CAST(:max AS INTEGER), 'PENDING',
-                       CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE)
-                FROM event_rule WHERE id = :rule""",
-                next.toArray(MapSqlParameterSource[]::new));
+        insert(next);
         batch.batchUpdate("""
                 UPDATE event_delivery SET state = :state, attempt = attempt + 1, status_code = :status, error = :error,
                        duration_ms = :duration, owner = NULL, lease_until = NULL, updated_at = :now, next_attempt_at = :next
@@ -186,6 +199,63 @@ class DeliveryRepository {
             }
             statement.setString(p, owner);
         });
+    }
+
+    /**
+     * Inserts deliveries, unclaimed, with one statement per {@value #MAX_ROWS_PER_INSERT} rows, skipping those whose rule
+     * no longer exists (the rule cache may not know yet); returns how many it wrote. The rows are padded to a power of
+     * two with rows of no rule, which that skips too (see {@link #paddedRows}).
+     */
+    int insert(List<NewDelivery> rows) {
+        int written = 0;
+        OffsetDateTime now = EventRepository.now();
+        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
+            List<NewDelivery> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
+            int count = paddedRows(chunk.size());
+            String sql = INSERT_SQL.computeIfAbsent(count, DeliveryRepository::insertSql);
+            NewDelivery none = new NewDelivery(chunk.get(0).eventId(), NO_RULE, 0, "NONE", 0, 1, "PENDING", null, null, null, now);
+            written += batch.getJdbcOperations().execute((Connection connection) -> {
+                try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                    int p = 1;
+                    for (int i = 0; i < count; i++) {
+                        NewDelivery r = i < chunk.size() ? chunk.get(i) : none;
+                        insert.setLong(p++, r.eventId());
+                        insert.setLong(p++, r.ruleId());
+                        insert.setInt(p++, r.actionIndex());
+                        insert.setString(p++, r.type());
+                        insert.setInt(p++, r.attempt());
+                        insert.setInt(p++, r.maxAttempts());
+                        insert.setString(p++, r.state());
+                        status(insert, p++, r.statusCode());
+                        EventRepository.text(insert, p++, r.error());
+                        if (r.durationMs() == null) {
+                            insert.setNull(p++, Types.BIGINT);
+                        } else {
+                            insert.setLong(p++, r.durationMs());
+                        }
+                        insert.setObject(p++, r.nextAttemptAt());
+                        insert.setObject(p++, now);
+                    }
+                    return insert.executeUpdate();
+                }
+            });
+        }
+        return written;
+    }
+
+    private static String insertSql(int count) {
+        String row = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER),"
+                + " CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(4096)), CAST(? AS BIGINT),"
+                + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE))";
+        return """
+                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code,
+                                            error, duration_ms, next_attempt_at, created_at, updated_at)
+                SELECT v.event_id, v.rule_id, v.action_index, v.action_type, v.attempt, v.max_attempts, v.state, v.status_code,
+                       v.error, v.duration_ms, v.next_attempt_at, v.now, v.now
+                FROM (VALUES\s""" + String.join(", ", Collections.nCopies(count, row)) + """
+                ) v (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code, error, duration_ms,
+                     next_attempt_at, now)
+                WHERE EXISTS (SELECT 1 FROM event_rule r WHERE r.id = v.rule_id)""";
     }
 
     /**

@@ -4,11 +4,9 @@ import io.ftpbridge.support.Databases;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,12 +33,15 @@ class FirstDeliveries {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcOperations batch;
+    /** Writes the delivery rows (they join this class's transactions). */
+    private final DeliveryRepository deliveries;
     /** JDBC transactions, as {@link DeliveryRepository}'s. */
     private final TransactionTemplate transaction;
 
-    FirstDeliveries(JdbcClient jdbc, NamedParameterJdbcOperations batch, DataSource dataSource) {
+    FirstDeliveries(JdbcClient jdbc, NamedParameterJdbcOperations batch, DeliveryRepository deliveries, DataSource dataSource) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.deliveries = deliveries;
         this.transaction = new TransactionTemplate(new JdbcTransactionManager(dataSource));
     }
 
@@ -51,7 +52,8 @@ class FirstDeliveries {
 
     /**
      * What a write did: the events whose rule ids it cleared (their deliveries are written), the deliveries it wrote
-     * (none for a rule deleted since), and the events it left to the time they are in memory ({@link #expandLeftOver}).
+     * (none for a rule deleted since), and how many events it left alone because this instance holds them
+     * ({@link #expandLeftOver}).
      */
     record Expanded(List<Long> events, int deliveries, int skipped) {
     }
@@ -72,12 +74,7 @@ class FirstDeliveries {
     record Written(List<Long> events, List<Long> lost, int queued) {
     }
 
-    /** A rule id no rule has (identities start at 1): the padding rows of {@link #insert}. */
-    private static final long NO_RULE = -1;
-    /** Rows written by one statement at most (a power of two). */
-    private static final int MAX_ROWS_PER_INSERT = 64;
     /** Statement texts by row count, made once each. */
-    private static final Map<Integer, String> INSERT_SQL = new ConcurrentHashMap<>();
     private static final Map<Integer, String> TAKE_OUT_SQL = new ConcurrentHashMap<>();
 
     /** An event and the ids of the rules that took it (comma-separated), as it was recorded ({@code pending_rules}). */
@@ -96,7 +93,7 @@ class FirstDeliveries {
         return transaction.execute(status -> {
             List<Recorded> stillPending = clear(recorded);
             return new Expanded(stillPending.stream().map(Recorded::eventId).toList(),
-                    insert(pendingRows(stillPending, maxAttempts, firstAction)), 0);
+                    deliveries.insert(pendingRows(stillPending, maxAttempts, firstAction)), 0);
         });
     }
 
@@ -164,22 +161,23 @@ class FirstDeliveries {
     /** Writes the deliveries of the {@code held} attempts (those whose rules this transaction took out of their events). */
     private Written write(List<Attempted> attempted, List<Attempted> held) {
         OffsetDateTime now = EventRepository.now();
-        List<Row> rows = new ArrayList<>();
+        List<DeliveryRepository.NewDelivery> rows = new ArrayList<>();
         int queued = 0;
         for (Attempted event : held) {
             for (Ran ran : event.attempts()) {
                 DeliveryRepository.Attempt a = ran.attempt();
                 DeliveryRepository.Claimed c = a.claimed();
                 String state = a.delivered() ? "DELIVERED" : a.retryIn() == null ? "FAILED" : "PENDING";
-                rows.add(new Row(c.eventId(), c.ruleId(), 0, ran.type().name(), 1, c.maxAttempts(), state, a.statusCode(),
-                        DeliveryRepository.error(a), a.durationMs(), a.delivered() || a.retryIn() == null ? now : now.plus(a.retryIn())));
+                OffsetDateTime due = a.delivered() || a.retryIn() == null ? now : now.plus(a.retryIn());
+                rows.add(new DeliveryRepository.NewDelivery(c.eventId(), c.ruleId(), 0, ran.type().name(), 1, c.maxAttempts(), state,
+                        a.statusCode(), DeliveryRepository.error(a), a.durationMs(), due));
                 if (a.delivered() && a.next() != null) {
-                    rows.add(new Row(c.eventId(), c.ruleId(), 1, a.next().name(), 0, c.maxAttempts(), "PENDING", null, null, null, now));
+                    rows.add(DeliveryRepository.NewDelivery.nextOf(a, now));
                     queued++;
                 }
             }
         }
-        insert(rows);
+        deliveries.insert(rows);
         List<Long> written = held.stream().map(Attempted::eventId).toList();
         Set<Long> writtenSet = Set.copyOf(written);
         List<Long> lost = attempted.stream().map(Attempted::eventId).filter(id -> !writtenSet.contains(id)).toList();
@@ -203,7 +201,8 @@ class FirstDeliveries {
                 jdbc.sql("UPDATE automation_event SET pending_rules = NULL WHERE id IN (:ids)")
                         .param("ids", padded(taken.stream().map(Recorded::eventId).toList())).update();
             }
-            return new Expanded(taken.stream().map(Recorded::eventId).toList(), insert(pendingRows(taken, maxAttempts, firstAction)),
+            int written = deliveries.insert(pendingRows(taken, maxAttempts, firstAction));
+            return new Expanded(taken.stream().map(Recorded::eventId).toList(), written,
                     locked.size() - taken.size());
         });
     }
@@ -245,21 +244,18 @@ class FirstDeliveries {
         return held;
     }
 
-    /** A delivery row to insert, unclaimed. */
-    private record Row(long eventId, long ruleId, int actionIndex, String type, int attempt, int maxAttempts, String state,
-                       Integer statusCode, String error, Long durationMs, OffsetDateTime nextAttemptAt) {
-    }
-
     /** The first delivery of each rule that took the events, due now, for any instance. */
-    private static List<Row> pendingRows(Collection<Recorded> recorded, int maxAttempts, Function<Long, RuleAction.Type> firstAction) {
+    private static List<DeliveryRepository.NewDelivery> pendingRows(Collection<Recorded> recorded, int maxAttempts,
+                                                                     Function<Long, RuleAction.Type> firstAction) {
         OffsetDateTime now = EventRepository.now();
-        List<Row> rows = new ArrayList<>();
+        List<DeliveryRepository.NewDelivery> rows = new ArrayList<>();
         for (Recorded event : recorded) {
             for (String rule : event.rules().split(",")) {
                 long ruleId = Long.parseLong(rule);
                 RuleAction.Type type = firstAction.apply(ruleId);
                 if (type != null) {
-                    rows.add(new Row(event.eventId(), ruleId, 0, type.name(), 0, maxAttempts, "PENDING", null, null, null, now));
+                    rows.add(new DeliveryRepository.NewDelivery(event.eventId(), ruleId, 0, type.name(), 0, maxAttempts, "PENDING", null,
+                            null, null, now));
                 }
             }
         }
@@ -278,62 +274,5 @@ class FirstDeliveries {
             padded.add(ids.get(ids.size() - 1));
         }
         return padded;
-    }
-
-    /**
-     * Inserts deliveries, unclaimed, with one statement per {@value #MAX_ROWS_PER_INSERT} rows, skipping those whose rule
-     * no longer exists (the rule cache may not know yet); returns how many it wrote. The rows are padded to a power of
-     * two with rows of no rule, which that skips too (see {@link DeliveryRepository#paddedRows}).
-     */
-    private int insert(List<Row> rows) {
-        int written = 0;
-        OffsetDateTime now = EventRepository.now();
-        for (int from = 0; from < rows.size(); from += MAX_ROWS_PER_INSERT) {
-            List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + MAX_ROWS_PER_INSERT));
-            int count = DeliveryRepository.paddedRows(chunk.size());
-            String sql = INSERT_SQL.computeIfAbsent(count, FirstDeliveries::insertSql);
-            Row none = new Row(chunk.get(0).eventId(), NO_RULE, 0, "NONE", 0, 1, "PENDING", null, null, null, now);
-            written += batch.getJdbcOperations().execute((Connection connection) -> {
-                try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                    int p = 1;
-                    for (int i = 0; i < count; i++) {
-                        Row r = i < chunk.size() ? chunk.get(i) : none;
-                        insert.setLong(p++, r.eventId());
-                        insert.setLong(p++, r.ruleId());
-                        insert.setInt(p++, r.actionIndex());
-                        insert.setString(p++, r.type());
-                        insert.setInt(p++, r.attempt());
-                        insert.setInt(p++, r.maxAttempts());
-                        insert.setString(p++, r.state());
-                        DeliveryRepository.status(insert, p++, r.statusCode());
-                        EventRepository.text(insert, p++, r.error());
-                        if (r.durationMs() == null) {
-                            insert.setNull(p++, Types.BIGINT);
-                        } else {
-                            insert.setLong(p++, r.durationMs());
-                        }
-                        insert.setObject(p++, r.nextAttemptAt());
-                        insert.setObject(p++, now);
-                    }
-                    return insert.executeUpdate();
-                }
-            });
-        }
-        return written;
-    }
-
-    private static String insertSql(int count) {
-        String row = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER),"
-                + " CAST(? AS INTEGER), CAST(? AS VARCHAR(16)), CAST(? AS INTEGER), CAST(? AS VARCHAR(4096)), CAST(? AS BIGINT),"
-                + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE))";
-        return """
-                INSERT INTO event_delivery (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code,
-                                            error, duration_ms, next_attempt_at, created_at, updated_at)
-                SELECT v.event_id, v.rule_id, v.action_index, v.action_type, v.attempt, v.max_attempts, v.state, v.status_code,
-                       v.error, v.duration_ms, v.next_attempt_at, v.now, v.now
-                FROM (VALUES\s""" + String.join(", ", Collections.nCopies(count, row)) + """
-                ) v (event_id, rule_id, action_index, action_type, attempt, max_attempts, state, status_code, error, duration_ms,
-                     next_attempt_at, now)
-                WHERE EXISTS (SELECT 1 FROM event_rule r WHERE r.id = v.rule_id)""";
     }
 }

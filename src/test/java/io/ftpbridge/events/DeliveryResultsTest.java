@@ -185,6 +185,47 @@ class DeliveryResultsTest {
         }
     }
 
+    @Test
+    void aClaimedDeliveryThatSucceededQueuesItsRulesNextActionOnce() throws Exception {
+        long rule = insertRule();
+        try {
+            inTransactionRolledBack(connection -> {
+                EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
+                        EventProtocol.FTP, "f", "/next", null, 1L, null, null, null), null);
+                OffsetDateTime leaseUntil = EventRepository.now().plusHours(1);
+                DeliveryRepository.Claimed claimed = new DeliveryRepository.Claimed(insertClaimed(rule, event.id(), 2, OWNER, leaseUntil), rule,
+                        event.id(), 0, 2, 5, leaseUntil);
+
+                assertThat(deliveries.record(OWNER, List.of(new DeliveryRepository.Attempt(claimed, true, 200, null, 5L, null,
+                        RuleAction.Type.FILE)))).isEqualTo(1);
+
+                List<List<Object>> rows = deliveryRows(event.id());
+                assertThat(rows).hasSize(2);
+                assertThat(rows.get(0).subList(2, 9)).isEqualTo(Arrays.asList(0, "WEBHOOK", 3, 5, "DELIVERED", null, null));
+                assertThat(rows.get(1).subList(2, 9)).as("the next action, due now, for any instance")
+                        .isEqualTo(Arrays.asList(1, "FILE", 0, 5, "PENDING", null, null));
+                // recorded again (its claim is gone): nothing more is queued
+                assertThat(deliveries.record(OWNER, List.of(new DeliveryRepository.Attempt(claimed, true, 200, null, 5L, null,
+                        RuleAction.Type.FILE)))).isZero();
+                assertThat(deliveryRows(event.id())).hasSize(2);
+            });
+        } finally {
+            deleteRulesAndEvents(rule);
+        }
+    }
+
+    /** A delivery of the first action claimed by {@code owner} until {@code leaseUntil}, as a claim leaves it; its id. */
+    private long insertClaimed(long rule, long event, int attempt, String owner, OffsetDateTime leaseUntil) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
+                                            next_attempt_at, owner, lease_until, created_at, updated_at)
+                VALUES (:rule, :event, 0, 'WEBHOOK', :attempt, 5, 'PENDING', :now, :owner, :lease, :now, :now)""")
+                .param("rule", rule).param("event", event).param("attempt", attempt).param("now", EventRepository.now()).param("owner", owner)
+                .param("lease", leaseUntil).update(key, "id");
+        return key.getKey().longValue();
+    }
+
     private static FirstDeliveries.Ran ran(RuleAction.Type type, DeliveryRepository.Attempt attempt) {
         return new FirstDeliveries.Ran(type, attempt);
     }
@@ -301,14 +342,8 @@ class DeliveryResultsTest {
             inTransaction(false, connection -> {
                 EventResponse event = EventRepository.insert(connection, EventRepository.unsaved(EventType.FILE_UPLOADED, OWNER, "u",
                         EventProtocol.FTP, "f", path, null, 1L, null, null, null), String.valueOf(rule));
-                GeneratedKeyHolder key = new GeneratedKeyHolder();
-                jdbc.sql("""
-                        INSERT INTO event_delivery (rule_id, event_id, action_index, action_type, attempt, max_attempts, state,
-                                                    next_attempt_at, owner, lease_until, created_at, updated_at)
-                        VALUES (:rule, :event, 0, 'WEBHOOK', 0, 5, 'PENDING', :now, :owner, :lease, :now, :now)""")
-                        .param("rule", rule).param("event", event.id()).param("now", EventRepository.now()).param("owner", owner)
-                        .param("lease", leaseUntil).update(key, "id");
-                claimed.add(new DeliveryRepository.Claimed(key.getKey().longValue(), rule, event.id(), 0, 0, 5, leaseUntil));
+                claimed.add(new DeliveryRepository.Claimed(insertClaimed(rule, event.id(), 0, owner, leaseUntil), rule, event.id(), 0, 0, 5,
+                        leaseUntil));
             });
         }
         List<DeliveryRepository.Attempt> attempts = new ArrayList<>();
