@@ -24,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *                       with a delivery still pending
  * @param deliveryNice   how much lower than the file transfers' the CPU priority of this instance's delivery threads is
  *                       (added to their Linux nice value; 0 keeps it equal): under a burst of uploads on a busy machine
- *                       the uploads get the CPU first and the webhooks follow a little later (the default, 2: p95 of
- *                       upload reply to webhook 0.03–0.18 s on two busy cores; 5: over a second)
+ *                       the uploads get the CPU first and the webhooks follow a little later (the default, 3: p95 of
+ *                       upload reply to webhook 0.03–0.53 s on two busy cores; 4 and more: over a second)
  */
 @Validated
 @ConfigurationProperties("ftpbridge.events")
@@ -38,7 +38,7 @@ public record EventsProperties(
         @DefaultValue("5m") @NotNull Duration backoffMax,
         @DefaultValue("1s") @NotNull Duration rulesRefresh,
         @DefaultValue("30d") @NotNull Duration retention,
-        @DefaultValue("2") @Min(0) @Max(19) int deliveryNice) {
+        @DefaultValue("3") @Min(0) @Max(19) int deliveryNice) {
 
     public EventsProperties {
         if (retention != null && retention.compareTo(Duration.ofHours(1)) < 0) {

@@ -185,7 +185,7 @@ class EventRulesTest {
                 }
             }
         }
-        // ftpbridge.events.delivery-nice=5 (this class's; the default is 2, which the instances of other test classes in this
+        // ftpbridge.events.delivery-nice=5 (this class's; the default is 3, which the instances of other test classes in this
         // JVM keep): the outbox's dispatcher and the webhooks' I/O thread
         assertThat(niceByName.get("event-deliverie")).as(niceByName.toString()).contains(normal + 5);
         assertThat(niceByName.get("httpclient-disp")).as(niceByName.toString()).contains(normal + 5);
