@@ -2,7 +2,8 @@
 # Issue 11 throughput: 2,000 small FTP uploads from 8 clients into a folder with a webhook rule vs the
 # same uploads without it; every event delivered, delivery rate, p95 upload reply -> webhook arrival.
 # Usage: [APP_ARGS="--ftpbridge.events.concurrency=16 ..."] [BENCH_JAVA_OPTS="-XX:..."] [BENCH_CPU=1] [BENCH_REPEAT=n]
-#        bench/events.sh [files] [clients]   (BENCH_REPEAT: n pairs of phases in a row, and their ratio together)
+#        bench/events.sh [files] [clients]   (BENCH_REPEAT: n pairs of phases in a row, and their ratio together;
+#        default 12, ~2.5 min: one pair reads 0.7-1.3 on two cores, 12 pairs together 0.85-1.09, bench/README.md)
 #        (BENCH_CPU=1: CPU seconds per phase of the jar's thread groups, the receiver and the uploaders)
 #        (BENCH_RECEIVER=python: the webhook receiver in Python, events.py --receiver, instead of bench/events-receiver.c)
 #        (BENCH_PHASES=1: each phase's start and end on CLOCK_MONOTONIC, to split a `perf record -k CLOCK_MONOTONIC` by phase)
