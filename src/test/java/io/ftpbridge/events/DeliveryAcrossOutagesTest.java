@@ -148,8 +148,12 @@ class DeliveryAcrossOutagesTest {
         }
     }
 
+    private static JsonNode deliveries(Api api, long rule) {
+        return api.get("/api/v1/event-rules/" + rule + "/deliveries").json().get("items");
+    }
+
     private static JsonNode onlyDelivery(Api api, long rule) {
-        JsonNode items = api.get("/api/v1/event-rules/" + rule + "/deliveries").json().get("items");
+        JsonNode items = deliveries(api, rule);
         assertThat(items).hasSize(1);
         return items.get(0);
     }
@@ -188,14 +192,18 @@ class DeliveryAcrossOutagesTest {
                 hangingRule = createRule(api, "hanging", "killed", "http://127.0.0.1:%d/hanging".formatted(hanging.getLocalPort()));
                 assertThat(api.putBytes("/api/v1/folders/killed/files/report.csv", report).status()).isIn(200, 201, 204);
 
-                // nothing listens on downPort: attempts fail and are retried, the delivery stays PENDING
-                await().atMost(Duration.ofSeconds(30)).until(() -> onlyDelivery(api, refusedRule).get("attempt").asInt() >= 2);
+                // nothing listens on downPort: attempts fail and are retried, the delivery stays PENDING (it is listed
+                // once the round after its first attempt wrote it: a poll before that finds none yet)
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    JsonNode items = deliveries(api, refusedRule);
+                    return items.size() > 0 && items.get(0).get("attempt").asInt() >= 2;
+                });
                 JsonNode refused = onlyDelivery(api, refusedRule);
                 assertThat(refused.get("state").asString()).isEqualTo("PENDING");
                 assertThat(refused.get("error").asString()).isNotBlank();
                 assertThat(requestSeen.await(30, TimeUnit.SECONDS)).as("the hanging receiver got the request").isTrue();
                 // still in its first attempt, run from memory: no delivery written yet, the event keeps the rule's id
-                assertThat(api.get("/api/v1/event-rules/" + hangingRule + "/deliveries").json().get("items")).isEmpty();
+                assertThat(deliveries(api, hangingRule)).isEmpty();
                 assertThat(pendingRulesOf("/report.csv")).isEqualTo(String.valueOf(hangingRule));
 
                 assertThat(first.kill()).as("killed by SIGKILL").isEqualTo(137);
