@@ -267,10 +267,10 @@ def measure(tag, rule_first=False):
         print_cpu("with rule (until the last arrival)", cpu_hook, cpu2, files)
     return e0 - s0, e1 - s1, max(stolen0, stolen1)
 
-# BENCH_REPEAT=n (default 12) measures n pairs in a row (a pair's phases last seconds: one JIT burst or another process
-# moves its ratio a lot on two shared cores) and then the ratio of all of them together, on which the goal is read. Every second pair runs
-# the rule's phase first: the machine gets faster over a run (the JIT still compiles), which always favoured the
-# second phase of a pair, the rule's, when every pair ran it second.
+# BENCH_REPEAT=n (default 12) measures n pairs in a row (a pair's phases last seconds: one JIT burst or another
+# process moves its ratio a lot on two shared cores) and then the ratio of all of them together, on which the goal is
+# read. Every second pair runs the rule's phase first: the machine gets faster over a run (the JIT still compiles),
+# which always favoured the second phase of a pair, the rule's, when every pair ran it second.
 # A pair in which the host took more than BENCH_MAX_STEAL (default 5 %) of the machine's CPU time during either phase
 # (steal: this VM's CPUs had work and ran something else) is measured again, up to BENCH_TRIES times (default 3, the
 # last one counts whatever its steal): on this VM steal went from 0.2 % to 24 % of a phase, and a pair's ratio

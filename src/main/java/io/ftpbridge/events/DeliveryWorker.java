@@ -126,10 +126,8 @@ class DeliveryWorker {
 
     /**
      * Runs {@code work} on a thread whose CPU priority is {@code delivery-nice} lower than the file transfers': the
-     * outbox's rounds, transfer and file actions, and (see {@link WebhookSender}) the webhooks' I/O. 3 lower by
-     * default: on two cores busy with uploads the uploads ran 0.91–1.09× as fast with a webhook rule as without it
-     * (0.85–1.09× at equal priority, 0.87–1.09× at 2), and webhooks arrived 0.03–0.53 s after the upload's reply
-     * (p95); 4 lower delayed some past a second (issue 11 benchmark, bench/README.md 2026-11-27 02:43–03:53).
+     * outbox's rounds, transfer and file actions, and (see {@link WebhookSender}) the webhooks' I/O (why 3 by default
+     * and what it costs: {@link EventsProperties#deliveryNice()}, README).
      */
     private Runnable inBackground(Runnable work) {
         return () -> {
